@@ -1,0 +1,1 @@
+"""The domain of Relance, pure: records, settings and rules (no files, clock or environment)."""

@@ -1,0 +1,279 @@
+"""The proposal: who is chased, for which invoices, at which level and by which channel, and why not."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from models.ageing import AgeingRow, ageing
+from models.allocation import allocate
+from models.levels import LevelStep, next_step
+from models.records import NO_HISTORY, ZERO, Anomaly, Customer, Invoice, InvoiceHistory, Payment
+from models.settings import Settings
+from models.text import fold, french_amount, french_date
+
+LITIGATION = "Contentieux"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One overdue open invoice, as shown in the `Factures` sheet."""
+
+    invoice: Invoice
+    remaining: Decimal
+    days_overdue: int
+    history: InvoiceHistory
+    step: LevelStep
+    include: bool
+    reason: str
+
+    @property
+    def level(self) -> int | None:
+        """The level this reminder gives the invoice: the new one if reached, else unchanged."""
+        if self.step.due_level is not None:
+            return self.step.due_level
+        return self.history.last_level or None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerLine:
+    """One customer with an overdue balance (or a credit), as shown in the `Clients` sheet."""
+
+    customer: Customer
+    total_due: Decimal
+    total_overdue: Decimal
+    credit: Decimal
+    level: int | None
+    level_label: str
+    channel: str  # a code of models.settings.CHANNELS, "" when not chased
+    chase: bool
+    reason: str
+    invoices: tuple[InvoiceLine, ...]
+
+    @property
+    def last_reminder(self) -> date | None:
+        return max((i.history.last_date for i in self.invoices if i.history.last_date), default=None)
+
+    @property
+    def reminder_count(self) -> int:
+        return max((i.history.count for i in self.invoices), default=0)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Everything the proposal workbook shows, computed for one reference date."""
+
+    reference_date: date
+    customers: tuple[CustomerLine, ...]
+    anomalies: tuple[Anomaly, ...]
+    ageing: tuple[AgeingRow, ...]
+    settings: Settings = field(repr=False, default_factory=Settings)
+
+    @property
+    def chased(self) -> tuple[CustomerLine, ...]:
+        return tuple(c for c in self.customers if c.chase)
+
+
+def build_proposal(
+    invoices: Iterable[Invoice],
+    payments: Iterable[Payment],
+    customers: Mapping[str, Customer],
+    history: Mapping[str, InvoiceHistory],
+    settings: Settings,
+    today: date,
+    *,
+    has_clients_file: bool = True,
+) -> Proposal:
+    """Allocate the money, then decide, invoice by invoice and customer by customer, what to chase."""
+    invoices = list(invoices)
+    anomalies: list[Anomaly] = []
+    customers = _complete_customers(invoices, customers, has_clients_file, anomalies)
+    payments = _known_payments(payments, customers, anomalies)
+    allocation = allocate(invoices, payments)
+    anomalies.extend(allocation.anomalies)
+
+    open_invoices: dict[str, list[tuple[Invoice, Decimal]]] = defaultdict(list)
+    for invoice in invoices:
+        left = allocation.remaining.get(invoice.number, ZERO)
+        if not invoice.is_credit_note and left > 0:
+            open_invoices[invoice.customer_code].append((invoice, left))
+
+    lines = []
+    for code in sorted(open_invoices.keys() | allocation.credits.keys()):
+        items = open_invoices.get(code, [])
+        overdue = [
+            _invoice_line(invoice, left, history.get(invoice.number, NO_HISTORY), settings, today)
+            for invoice, left in sorted(items, key=lambda item: (item[0].due_date, item[0].number))
+            if invoice.due_date < today
+        ]
+        credit = allocation.credits.get(code, ZERO)
+        if overdue or credit:
+            total_due = sum((left for _, left in items), ZERO) - credit
+            lines.append(_customer_line(customers[code], overdue, total_due, credit, settings))
+    lines.sort(key=lambda c: (not c.chase, -c.total_overdue, c.customer.code))
+    ages = ageing(
+        ((customers[code], invoice.due_date, left) for code, items in open_invoices.items()
+         for invoice, left in items),
+        today,
+    )
+    return Proposal(today, tuple(lines), tuple(anomalies), ages, settings)
+
+
+def _complete_customers(
+    invoices: list[Invoice],
+    customers: Mapping[str, Customer],
+    has_clients_file: bool,
+    anomalies: list[Anomaly],
+) -> dict[str, Customer]:
+    """Customers of the clients file, plus those only the invoices know (an anomaly when a file exists)."""
+    complete = dict(customers)
+    for invoice in invoices:
+        if invoice.customer_code in complete:
+            continue
+        complete[invoice.customer_code] = Customer(
+            code=invoice.customer_code, name=invoice.customer_name or invoice.customer_code
+        )
+        if has_clients_file:
+            where = invoice.source
+            anomalies.append(
+                Anomaly(
+                    where.file if where else "",
+                    where.row if where else None,
+                    "Code client",
+                    invoice.customer_code,
+                    "Client absent du fichier clients : sans email ni adresse, "
+                    "il ne peut pas recevoir de relance.",
+                )
+            )
+    return complete
+
+
+def _known_payments(
+    payments: Iterable[Payment], customers: Mapping[str, Customer], anomalies: list[Anomaly]
+) -> list[Payment]:
+    known = []
+    for payment in payments:
+        if payment.customer_code in customers:
+            known.append(payment)
+            continue
+        where = payment.source
+        anomalies.append(
+            Anomaly(
+                where.file if where else "",
+                where.row if where else None,
+                "Client",
+                payment.customer_code,
+                "Règlement d'un client inconnu (ni dans les factures ni dans le fichier clients) : "
+                "ignoré.",
+            )
+        )
+    return known
+
+
+def _invoice_line(
+    invoice: Invoice, left: Decimal, history: InvoiceHistory, settings: Settings, today: date
+) -> InvoiceLine:
+    step = next_step(invoice.due_date, history, settings, today)
+    reason = ""
+    excluded = _excluded_mode(invoice.payment_mode, settings)
+    if invoice.dispute:
+        reason = "Facture en litige" + (
+            f" : {invoice.dispute}" if fold(invoice.dispute) not in ("oui", "x", "1", "vrai") else ""
+        )
+    elif excluded:
+        reason = f"Mode de règlement exclu ({invoice.payment_mode})"
+    elif invoice.amounts_disagree:
+        reason = "Montants incohérents dans l'export (TTC − réglé ≠ reste dû) : à vérifier"
+    elif step.litigation:
+        reason = (
+            f"Dernier niveau envoyé le {french_date(history.last_date)} : "
+            "à transmettre au contentieux"
+        )
+    include = not reason
+    if include and step.due_level is None:
+        reason = f"Citée sans changer de niveau ; niveau suivant possible le {french_date(step.next_date)}"
+    return InvoiceLine(
+        invoice=invoice,
+        remaining=left,
+        days_overdue=(today - invoice.due_date).days,
+        history=history,
+        step=step,
+        include=include,
+        reason=reason,
+    )
+
+
+def _excluded_mode(mode: str, settings: Settings) -> bool:
+    folded = fold(mode)
+    return bool(folded) and any(fold(m) in folded for m in settings.excluded_modes if m.strip())
+
+
+def _customer_line(
+    customer: Customer,
+    overdue: list[InvoiceLine],
+    total_due: Decimal,
+    credit: Decimal,
+    settings: Settings,
+) -> CustomerLine:
+    total_overdue = sum((line.remaining for line in overdue), ZERO)
+    included = [line for line in overdue if line.include]
+    reached = [line.step.due_level for line in included if line.step.due_level is not None]
+    level = max(reached) if reached else None
+    reason = _why_not(customer, overdue, included, reached, total_due, settings)
+    chase = not reason
+    channel = _channel(customer, settings.level(level).channel) if chase and level else ""
+    label = settings.level(level).label if level else ""
+    if not included and overdue and all(line.step.litigation for line in overdue):
+        label = LITIGATION
+    return CustomerLine(
+        customer=customer,
+        total_due=total_due,
+        total_overdue=total_overdue,
+        credit=credit,
+        level=level,
+        level_label=label,
+        channel=channel,
+        chase=chase,
+        reason=reason,
+        invoices=tuple(overdue),
+    )
+
+
+def _why_not(
+    customer: Customer,
+    overdue: list[InvoiceLine],
+    included: list[InvoiceLine],
+    reached: list[int],
+    total_due: Decimal,
+    settings: Settings,
+) -> str:
+    """Why a customer is not chased, in French; empty when it is."""
+    if customer.do_not_chase:
+        return "Client marqué « Ne pas relancer »"
+    if total_due <= 0:
+        return f"Solde créditeur ou nul ({french_amount(total_due)})"
+    if not included:
+        reasons = sorted({line.reason.split(" : ")[0].split(" (")[0] for line in overdue})
+        return "Aucune facture à relancer : " + " ; ".join(reasons).lower()
+    included_total = sum((line.remaining for line in included), ZERO)
+    if included_total < settings.minimum_amount:
+        return (
+            f"Total échu à relancer inférieur au minimum "
+            f"({french_amount(included_total)} < {french_amount(settings.minimum_amount)})"
+        )
+    if not reached:
+        first = min(line.step.next_date for line in included if line.step.next_date)
+        return f"Trop tôt : prochaine relance possible le {french_date(first)}"
+    return ""
+
+
+def _channel(customer: Customer, channel: str) -> str:
+    """The level's channel, made possible: no email means a letter; no phone number, a letter too."""
+    if channel in ("email", "email+courrier") and not customer.email:
+        return "courrier"
+    if channel == "telephone" and not customer.phone:
+        return "courrier"
+    return channel

@@ -1,0 +1,156 @@
+"""Settings of a run, built once from the parsed `relance.toml` and passed down, frozen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from models.errors import RelanceError
+
+# Channel codes as written in relance.toml, and their French labels in the workbook.
+CHANNELS = {
+    "email": "Email",
+    "courrier": "Courrier",
+    "email+courrier": "Email + courrier",
+    "telephone": "Téléphone",
+}
+CHANNEL_CODES = {label: code for code, label in CHANNELS.items()}
+
+FILE_KINDS = ("factures", "reglements", "clients", "relances")
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One step of the escalation: when it applies, how it is sent, which letter it uses."""
+
+    number: int
+    label: str
+    days_after_due: int
+    days_since_previous: int
+    channel: str
+    template: str
+
+
+DEFAULT_LEVELS = (
+    Level(1, "Rappel amiable", 7, 0, "email", "relance_1.docx"),
+    Level(2, "Relance ferme", 21, 14, "email", "relance_2.docx"),
+    Level(3, "Mise en demeure", 40, 14, "email+courrier", "mise_en_demeure.docx"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything `relance.toml` can set, with the documented defaults."""
+
+    levels: tuple[Level, ...] = DEFAULT_LEVELS
+    minimum_amount: Decimal = Decimal("10")
+    excluded_modes: tuple[str, ...] = ("Prélèvement",)
+    # {"factures": {"numero": "Ma colonne"}, ...}: a header to use instead of the synonyms
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def level(self, number: int) -> Level | None:
+        for level in self.levels:
+            if level.number == number:
+                return level
+        return None
+
+    @property
+    def last_level(self) -> int:
+        return self.levels[-1].number
+
+
+def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml") -> Settings:
+    """Check the parsed configuration and build the settings; a wrong value names its key."""
+    relance = _table(data, "relance", source)
+    kwargs: dict[str, Any] = {}
+    if "montant_minimum" in relance:
+        kwargs["minimum_amount"] = _decimal(relance["montant_minimum"], "relance.montant_minimum", source)
+    if "modes_exclus" in relance:
+        modes = relance["modes_exclus"]
+        if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
+            raise _bad(source, "relance.modes_exclus", "une liste de textes, par exemple [\"Prélèvement\"]")
+        kwargs["excluded_modes"] = tuple(modes)
+    if "niveaux" in data:
+        kwargs["levels"] = _levels(data["niveaux"], source)
+    columns = _table(data, "colonnes", source)
+    checked: dict[str, dict[str, str]] = {}
+    for kind, mapping in columns.items():
+        if kind not in FILE_KINDS or not isinstance(mapping, dict):
+            raise _bad(source, f"colonnes.{kind}", f"une table parmi {', '.join(FILE_KINDS)}")
+        for name, header in mapping.items():
+            if not isinstance(header, str) or not header.strip():
+                raise _bad(source, f"colonnes.{kind}.{name}", "le titre d'une colonne, entre guillemets")
+        checked[kind] = dict(mapping)
+    kwargs["columns"] = checked
+    return Settings(**kwargs)
+
+
+_LEVEL_KEYS = ("numero", "libelle", "jours_apres_echeance", "canal", "modele")
+
+
+def _levels(raw: Any, source: str) -> tuple[Level, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _bad(source, "niveaux", "au moins une table [[niveaux]]")
+    levels = []
+    for index, item in enumerate(raw, start=1):
+        where = f"niveaux n°{index}"
+        if not isinstance(item, dict):
+            raise _bad(source, where, "une table [[niveaux]]")
+        missing = [k for k in _LEVEL_KEYS if k not in item]
+        if missing:
+            raise RelanceError(
+                f"Dans {source}, le {where} n'a pas de clé {', '.join(missing)}."
+            )
+        channel = str(item["canal"]).strip().lower().replace(" ", "")
+        channel = {"téléphone": "telephone", "courriel": "email"}.get(channel, channel)
+        if channel not in CHANNELS:
+            raise _bad(source, f"{where}.canal", "email, courrier, email+courrier ou telephone")
+        levels.append(
+            Level(
+                number=_int(item["numero"], f"{where}.numero", source),
+                label=str(item["libelle"]),
+                days_after_due=_int(item["jours_apres_echeance"], f"{where}.jours_apres_echeance", source),
+                days_since_previous=_int(
+                    item.get("jours_depuis_relance_precedente", 0),
+                    f"{where}.jours_depuis_relance_precedente",
+                    source,
+                ),
+                channel=channel,
+                template=str(item["modele"]),
+            )
+        )
+    numbers = [level.number for level in levels]
+    if numbers != list(range(1, len(levels) + 1)):
+        raise _bad(source, "niveaux.numero", "des numéros 1, 2, 3… dans l'ordre")
+    return tuple(levels)
+
+
+def _table(data: Mapping[str, Any], key: str, source: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise _bad(source, key, f"une table [{key}]")
+    return value
+
+
+def _int(value: Any, key: str, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _bad(source, key, "un nombre entier positif")
+    return value
+
+
+def _decimal(value: Any, key: str, source: str) -> Decimal:
+    if isinstance(value, bool):
+        raise _bad(source, key, "un montant, par exemple 10")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise _bad(source, key, "un montant, par exemple 10") from None
+    if amount < 0 or not amount.is_finite():
+        raise _bad(source, key, "un montant positif")
+    return amount
+
+
+def _bad(source: str, key: str, expected: str) -> RelanceError:
+    return RelanceError(f"Dans {source}, la valeur de « {key} » est incorrecte : il faut {expected}.")

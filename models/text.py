@@ -1,0 +1,35 @@
+"""Small text helpers of the domain: comparing French words without case or accents, formatting."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed: 'Prélèvement  SEPA' -> 'prelevement sepa'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def french_date(value: date | None) -> str:
+    """23/11/2026, or an empty string."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def french_amount(value: Decimal) -> str:
+    """1 234,56 € with a narrow no-break space between thousands, as French typography wants."""
+    sign = "-" if value < 0 else ""
+    units, cents = f"{abs(value):.2f}".split(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{sign}{NNBSP.join(groups)},{cents}{NBSP}€"
