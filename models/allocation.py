@@ -64,9 +64,7 @@ def _allocate_customer(
     anomalies: list[Anomaly],
 ) -> Decimal:
     """Allocate one customer's money; fill `remaining` for its invoices and return its credit."""
-    ordered = sorted(
-        (i for i in invoices if not i.is_credit_note), key=lambda i: (i.due_date, i.number)
-    )
+    ordered = sorted((i for i in invoices if not i.is_credit_note), key=lambda i: (i.due_date, i.number))
     open_amount = {i.number: max(i.balance, ZERO) for i in ordered}
     counted = {i.number: max(i.already_paid, ZERO) for i in ordered}
     numbers = {i.number.upper(): i.number for i in ordered}

@@ -115,8 +115,11 @@ def build_proposal(
             lines.append(_customer_line(customers[code], overdue, total_due, credit, settings))
     lines.sort(key=lambda c: (not c.chase, -c.total_overdue, c.customer.code))
     ages = ageing(
-        ((customers[code], invoice.due_date, left) for code, items in open_invoices.items()
-         for invoice, left in items),
+        (
+            (customers[code], invoice.due_date, left)
+            for code, items in open_invoices.items()
+            for invoice, left in items
+        ),
         today,
     )
     return Proposal(today, tuple(lines), tuple(anomalies), ages, settings)
@@ -166,8 +169,7 @@ def _known_payments(
                 where.row if where else None,
                 "Client",
                 payment.customer_code,
-                "Règlement d'un client inconnu (ni dans les factures ni dans le fichier clients) : "
-                "ignoré.",
+                "Règlement d'un client inconnu (ni dans les factures ni dans le fichier clients) : ignoré.",
             )
         )
     return known
@@ -188,10 +190,7 @@ def _invoice_line(
     elif invoice.amounts_disagree:
         reason = "Montants incohérents dans l'export (TTC − réglé ≠ reste dû) : à vérifier"
     elif step.litigation:
-        reason = (
-            f"Dernier niveau envoyé le {french_date(history.last_date)} : "
-            "à transmettre au contentieux"
-        )
+        reason = f"Dernier niveau envoyé le {french_date(history.last_date)} : à transmettre au contentieux"
     include = not reason
     if include and step.due_level is None:
         reason = f"Citée sans changer de niveau ; niveau suivant possible le {french_date(step.next_date)}"

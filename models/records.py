@@ -61,9 +61,7 @@ class Invoice:
     def amounts_disagree(self) -> bool:
         """The export gives both paid and remaining, and TTC − paid ≠ remaining."""
         return (
-            self.paid is not None
-            and self.remaining is not None
-            and self.amount - self.paid != self.remaining
+            self.paid is not None and self.remaining is not None and self.amount - self.paid != self.remaining
         )
 
     @property

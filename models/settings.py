@@ -70,7 +70,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
     if "modes_exclus" in relance:
         modes = relance["modes_exclus"]
         if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
-            raise _bad(source, "relance.modes_exclus", "une liste de textes, par exemple [\"Prélèvement\"]")
+            raise _bad(source, "relance.modes_exclus", 'une liste de textes, par exemple ["Prélèvement"]')
         kwargs["excluded_modes"] = tuple(modes)
     if "niveaux" in data:
         kwargs["levels"] = _levels(data["niveaux"], source)
@@ -100,9 +100,7 @@ def _levels(raw: Any, source: str) -> tuple[Level, ...]:
             raise _bad(source, where, "une table [[niveaux]]")
         missing = [k for k in _LEVEL_KEYS if k not in item]
         if missing:
-            raise RelanceError(
-                f"Dans {source}, le {where} n'a pas de clé {', '.join(missing)}."
-            )
+            raise RelanceError(f"Dans {source}, le {where} n'a pas de clé {', '.join(missing)}.")
         channel = str(item["canal"]).strip().lower().replace(" ", "")
         channel = {"téléphone": "telephone", "courriel": "email"}.get(channel, channel)
         if channel not in CHANNELS:

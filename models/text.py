@@ -33,3 +33,8 @@ def french_amount(value: Decimal) -> str:
         groups.insert(0, units[-3:])
         units = units[:-3]
     return f"{sign}{NNBSP.join(groups)},{cents}{NBSP}€"
+
+
+def plain_amount(value: Decimal) -> str:
+    """1 234,56 € with plain spaces, for consoles (a Windows console may lack the narrow space)."""
+    return french_amount(value).replace(NNBSP, " ").replace(NBSP, " ")

@@ -1,0 +1,88 @@
+"""The working folder of a run (`--dossier`): where its inputs, outputs, templates and settings are."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from models.errors import RelanceError
+
+PROPOSAL_NAME = re.compile(r"^proposition_(\d{4}-\d{2}-\d{2})(?:_(\d+))?\.xlsx$")
+
+
+@dataclass(frozen=True)
+class Folder:
+    """Every path of a run, decided once here."""
+
+    root: Path
+
+    @property
+    def input(self) -> Path:
+        return self.root / "input"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates_word"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "relance.toml"
+
+    @property
+    def env(self) -> Path:
+        return self.root / ".env"
+
+    @property
+    def journal(self) -> Path:
+        return self.output / "journal.sqlite"
+
+    def check(self) -> None:
+        if not self.root.is_dir():
+            raise RelanceError(f"Le dossier {self.root} n'existe pas : vérifiez l'option --dossier.")
+        if not self.input.is_dir():
+            raise RelanceError(
+                f"Le dossier {self.input} n'existe pas : créez-le et déposez-y les exports "
+                "(factures, règlements, clients)."
+            )
+
+    def ensure_output(self) -> Path:
+        try:
+            self.output.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise RelanceError(
+                f"Le dossier {self.output} ne peut pas être créé ({error.strerror})."
+            ) from None
+        return self.output
+
+    def new_proposal_path(self, reference: date) -> Path:
+        """proposition_AAAA-MM-JJ.xlsx, or _2, _3… when one exists: an edited proposal is never replaced."""
+        base = f"proposition_{reference.isoformat()}"
+        path = self.output / f"{base}.xlsx"
+        suffix = 2
+        while path.exists():
+            path = self.output / f"{base}_{suffix}.xlsx"
+            suffix += 1
+        return path
+
+    def proposals(self) -> list[Path]:
+        """The proposals of output/ (not archived), newest first: by reference date, then suffix."""
+        found = []
+        if self.output.is_dir():
+            for path in self.output.iterdir():
+                match = PROPOSAL_NAME.match(path.name)
+                if match and path.is_file():
+                    found.append(((match.group(1), int(match.group(2) or 1)), path))
+        return [path for _, path in sorted(found, reverse=True)]
+
+    def show(self, path: Path) -> str:
+        """A path as the user knows it: relative to the folder when inside it."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,106 @@
+"""The `preparer` command: read the exports and the journal, build the proposal, write the workbook."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from app.folder import Folder
+from journal import read_history
+from models.levels import merge_history
+from models.proposal import Proposal, build_proposal
+from models.records import ZERO
+from models.settings import CHANNELS, Settings
+from models.text import plain_amount
+from sources import read_exports
+from workbook.writer import write_proposal
+
+log = logging.getLogger("relance")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What `preparer` did: the proposal and where it was written."""
+
+    proposal: Proposal
+    path: Path
+
+
+def prepare(folder: Folder, settings: Settings, today: date, now: datetime) -> Prepared:
+    """Build the proposal for `today` and write it as a new workbook in output/."""
+    log.info("Lecture des exports de %s", folder.show(folder.input))
+    exports = read_exports(folder.input, settings)
+    for kind, names in exports.files.items():
+        for name in names:
+            log.debug("  %s : %s", kind, name)
+    log.info(
+        "  %d factures, %d règlements, %d clients lus",
+        len(exports.invoices),
+        len(exports.payments),
+        len(exports.customers),
+    )
+    history = merge_history(read_history(folder.journal), exports.past_reminders)
+    proposal = build_proposal(
+        exports.invoices,
+        exports.payments,
+        exports.customers,
+        history,
+        settings,
+        today,
+        has_clients_file=bool(exports.files.get("clients")),
+    )
+    proposal = replace(proposal, anomalies=exports.anomalies + proposal.anomalies)
+    folder.ensure_output()
+    path = folder.new_proposal_path(today)
+    log.info("Écriture de %s", folder.show(path))
+    files = [name for names in exports.files.values() for name in names]
+    write_proposal(proposal, path, prepared_at=now, proposal_id=uuid.uuid4().hex, files=files)
+    return Prepared(proposal, path)
+
+
+def summary(prepared: Prepared, folder: Folder, out: TextIO, quiet: bool = False) -> None:
+    """The few lines a user reads after `preparer`, in French."""
+    proposal = prepared.proposal
+    out.write(f"Proposition écrite : {folder.show(prepared.path)}\n")
+    if quiet:
+        return
+    chased = proposal.chased
+    if chased:
+        invoices = [i for c in chased for i in c.invoices if i.include]
+        amount = sum((i.remaining for i in invoices), ZERO)
+        levels = Counter(c.level for c in chased)
+        channels = Counter(c.channel for c in chased)
+        out.write(
+            f"  {_count(len(chased), 'client')} à relancer ({_count(len(invoices), 'facture')}, "
+            f"{plain_amount(amount)}) : "
+            + ", ".join(f"niveau {level} : {n}" for level, n in sorted(levels.items()))
+            + "\n"
+        )
+        out.write(
+            "  Canaux : "
+            + ", ".join(f"{CHANNELS[code].lower()} {n}" for code, n in sorted(channels.items()))
+            + "\n"
+        )
+    else:
+        out.write("  Aucun client à relancer aujourd'hui.\n")
+    waiting = [c for c in proposal.customers if not c.chase and c.total_overdue > 0]
+    if waiting:
+        out.write(f"  {_count(len(waiting), 'client')} en retard non relancé(s) : voir la colonne Motif.\n")
+    if proposal.anomalies:
+        out.write(
+            f"  {_count(len(proposal.anomalies), 'anomalie')} dans les données : voir l'onglet Anomalies.\n"
+        )
+    if chased:
+        out.write(
+            "Ouvrez le fichier, vérifiez-le, mettez « Envoi validé » à Oui, enregistrez, "
+            "puis relancez Relance pour envoyer.\n"
+        )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"

@@ -1,0 +1,315 @@
+"""Write the proposal workbook: openpyxl write-only (fast on big files), then a rename."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from models.ageing import BUCKETS
+from models.proposal import Proposal
+from models.records import ZERO
+from models.settings import CHANNELS
+from workbook import layout as L
+from workbook.styles import Styler
+
+INSTRUCTIONS = (
+    "1. Onglet Clients : mettez Non dans « À relancer » pour ne pas relancer un client ; "
+    "changez au besoin son niveau, son canal ou son email, et ajoutez un message pour sa lettre.",
+    "2. Onglet Factures : mettez Non dans « Inclure » pour retirer une facture de la lettre de son client.",
+    f"3. Quand tout est vérifié, mettez Oui dans « {L.VALIDATED_LABEL} » (cellule B3 de cet onglet), "
+    "enregistrez, fermez le fichier et relancez Relance : il enverra les relances.",
+)
+
+
+def write_proposal(
+    proposal: Proposal,
+    path: Path,
+    *,
+    prepared_at: datetime,
+    proposal_id: str,
+    files: Sequence[str],
+) -> None:
+    """Write the workbook at `path`, which must not exist yet: an edited proposal is never overwritten."""
+    if path.exists():
+        raise FileExistsError(path)
+    temporary = path.with_name(f".{path.stem}.en-cours{path.suffix}")
+    workbook = Workbook(write_only=True)
+    styler = Styler.install(workbook)
+    _summary(workbook, styler, proposal, prepared_at, files)
+    _customers(workbook, styler, proposal)
+    _invoices(workbook, styler, proposal)
+    _anomalies(workbook, styler, proposal)
+    _ageing(workbook, styler, proposal)
+    _metadata(workbook, proposal, prepared_at, proposal_id, files)
+    try:
+        workbook.save(temporary)
+        if path.exists():
+            raise FileExistsError(path)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _sheet(
+    workbook: Workbook, styler: Styler, title: str, headers: Sequence[str], widths: Sequence[int]
+) -> Any:
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if headers:
+        sheet.freeze_panes = "A2"
+        sheet.append([styler.cell(sheet, header, "rl_header") for header in headers])
+    return sheet
+
+
+def _finish_table(sheet: Any, headers: Sequence[str], rows: int) -> None:
+    """Filters over the table, and the hidden ID column."""
+    last = get_column_letter(len(headers))
+    sheet.auto_filter.ref = f"A1:{last}{rows + 1}"
+    if headers[-1] == L.ID_HEADER:
+        sheet.column_dimensions[last].hidden = True
+
+
+def _dropdown(sheet: Any, headers: Sequence[str], header: str, options: Iterable[str], rows: int) -> None:
+    if rows == 0:
+        return
+    column = get_column_letter(headers.index(header) + 1)
+    values = ",".join(options)
+    validation = DataValidation(
+        type="list",
+        formula1=f'"{values}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Valeur non prévue",
+        error=f"Choisissez une valeur de la liste : {values.replace(',', ', ')}.",
+    )
+    validation.add(f"{column}2:{column}{rows + 1}")
+    sheet.data_validations.append(validation)
+
+
+def _summary(
+    workbook: Workbook, styler: Styler, proposal: Proposal, prepared_at: datetime, files: Sequence[str]
+) -> None:
+    sheet = _sheet(workbook, styler, L.SUMMARY, (), (34, 26, 18, 12, 12, 18))
+    cell = styler.cell
+    chased = proposal.chased
+    sheet.append([cell(sheet, "Proposition de relances", "rl_title")])
+    sheet.append([])
+    sheet.append(
+        [
+            cell(sheet, L.VALIDATED_LABEL, "rl_validate"),
+            cell(sheet, L.NO, "rl_validate"),
+            "← mettez Oui quand la proposition est vérifiée, puis enregistrez.",
+        ]
+    )
+    validation = DataValidation(type="list", formula1=f'"{L.YES},{L.NO}"', allow_blank=False)
+    validation.add("B3")
+    sheet.data_validations.append(validation)
+    sheet.append([])
+    sheet.append(["Échéances échues au", cell(sheet, proposal.reference_date, "rl_date")])
+    sheet.append(["Préparée le", cell(sheet, prepared_at, "rl_datetime")])
+    sheet.append(["Fichiers lus", ", ".join(files)])
+    sheet.append(
+        ["Anomalies", len(proposal.anomalies), "voir l'onglet Anomalies" if proposal.anomalies else ""]
+    )
+    sheet.append([])
+    sheet.append([cell(sheet, "Mode d'emploi", "rl_bold")])
+    for line in INSTRUCTIONS:
+        sheet.append([line])
+    sheet.append([])
+
+    headers = ("Niveau", "Libellé", "Canal", "Clients", "Factures", "Montant échu")
+    sheet.append([cell(sheet, h, "rl_header") for h in headers])
+    groups: Counter[tuple[int, str]] = Counter()
+    invoices: Counter[tuple[int, str]] = Counter()
+    amounts: dict[tuple[int, str], Decimal] = {}
+    for customer in chased:
+        key = (customer.level or 0, customer.channel)
+        groups[key] += 1
+        invoices[key] += sum(1 for i in customer.invoices if i.include)
+        amounts[key] = amounts.get(key, ZERO) + sum(
+            (i.remaining for i in customer.invoices if i.include), ZERO
+        )
+    for key in sorted(groups):
+        level = proposal.settings.level(key[0])
+        sheet.append(
+            [
+                key[0],
+                level.label if level else "",
+                CHANNELS.get(key[1], key[1]),
+                groups[key],
+                invoices[key],
+                cell(sheet, amounts[key], "rl_euro"),
+            ]
+        )
+    sheet.append(
+        [
+            cell(sheet, "Total à relancer", "rl_bold"),
+            "",
+            "",
+            len(chased),
+            sum(invoices.values()),
+            cell(sheet, sum(amounts.values(), ZERO), "rl_euro_bold"),
+        ]
+    )
+    not_chased = [c for c in proposal.customers if not c.chase and c.total_overdue > 0]
+    sheet.append(
+        [
+            "Clients en retard non relancés",
+            "voir leur motif",
+            "",
+            len(not_chased),
+            sum(len(c.invoices) for c in not_chased),
+            cell(sheet, sum((c.total_overdue for c in not_chased), ZERO), "rl_euro"),
+        ]
+    )
+    litigation = [i for c in proposal.customers for i in c.invoices if i.step.litigation]
+    if litigation:
+        sheet.append(
+            [
+                "Factures à transmettre au contentieux",
+                "dernier niveau déjà envoyé",
+                "",
+                len({i.invoice.customer_code for i in litigation}),
+                len(litigation),
+                cell(sheet, sum((i.remaining for i in litigation), ZERO), "rl_euro"),
+            ]
+        )
+
+
+def _customers(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
+    headers = L.CUSTOMER_HEADERS
+    sheet = _sheet(
+        workbook, styler, L.CUSTOMERS, headers, (12, 34, 30, 16, 13, 13, 8, 18, 17, 11, 48, 14, 8, 40, 10)
+    )
+    cell, text = styler.cell, styler.text
+    for line in proposal.customers:
+        customer = line.customer
+        sheet.append(
+            [
+                text(sheet, customer.code),
+                text(sheet, customer.name),
+                cell(sheet, customer.email, "rl_edit_text"),
+                text(sheet, customer.phone),
+                cell(sheet, line.total_due, "rl_euro"),
+                cell(sheet, line.total_overdue, "rl_euro"),
+                cell(sheet, line.level, "rl_edit"),
+                line.level_label,
+                cell(sheet, CHANNELS.get(line.channel, ""), "rl_edit"),
+                cell(sheet, L.YES if line.chase else L.NO, "rl_edit"),
+                line.reason,
+                cell(sheet, line.last_reminder, "rl_date"),
+                line.reminder_count or None,
+                cell(sheet, "", "rl_edit_text"),
+                text(sheet, L.customer_id(customer.code)),
+            ]
+        )
+    rows = len(proposal.customers)
+    levels = [str(level.number) for level in proposal.settings.levels]
+    _dropdown(sheet, headers, "Niveau", levels, rows)
+    _dropdown(sheet, headers, "Canal", CHANNELS.values(), rows)
+    _dropdown(sheet, headers, "À relancer", (L.YES, L.NO), rows)
+    _finish_table(sheet, headers, rows)
+
+
+def _invoices(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
+    headers = L.INVOICE_HEADERS
+    sheet = _sheet(workbook, styler, L.INVOICES, headers, (12, 16, 12, 12, 13, 13, 9, 8, 14, 8, 9, 60, 10))
+    cell, text = styler.cell, styler.text
+    rows = 0
+    for customer in proposal.customers:
+        for line in customer.invoices:
+            invoice = line.invoice
+            sheet.append(
+                [
+                    text(sheet, invoice.customer_code),
+                    text(sheet, invoice.number),
+                    cell(sheet, invoice.date, "rl_date"),
+                    cell(sheet, invoice.due_date, "rl_date"),
+                    cell(sheet, invoice.amount, "rl_euro"),
+                    cell(sheet, line.remaining, "rl_euro"),
+                    line.days_overdue,
+                    line.level,
+                    cell(sheet, line.history.last_date, "rl_date"),
+                    line.history.count or None,
+                    cell(sheet, L.YES if line.include else L.NO, "rl_edit"),
+                    line.reason,
+                    text(sheet, L.invoice_id(invoice.customer_code, invoice.number)),
+                ]
+            )
+            rows += 1
+    _dropdown(sheet, headers, "Inclure", (L.YES, L.NO), rows)
+    _finish_table(sheet, headers, rows)
+
+
+def _anomalies(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
+    headers = L.ANOMALY_HEADERS
+    sheet = _sheet(workbook, styler, L.ANOMALIES, headers, (24, 8, 20, 24, 90))
+    text = styler.text
+    for anomaly in proposal.anomalies:
+        sheet.append(
+            [
+                text(sheet, anomaly.file),
+                anomaly.row,
+                text(sheet, anomaly.column),
+                text(sheet, anomaly.value),
+                anomaly.message,
+            ]
+        )
+    _finish_table(sheet, headers, len(proposal.anomalies))
+
+
+def _ageing(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
+    headers = ("Code client", "Client", *(label for label, _, _ in BUCKETS), "Total")
+    sheet = _sheet(workbook, styler, L.AGEING, headers, (12, 34, 14, 14, 14, 14, 16, 15))
+    cell, text = styler.cell, styler.text
+    totals = [ZERO] * len(BUCKETS)
+    for row in proposal.ageing:
+        totals = [a + b for a, b in zip(totals, row.amounts, strict=True)]
+        sheet.append(
+            [text(sheet, row.customer.code), text(sheet, row.customer.name)]
+            + [cell(sheet, amount, "rl_euro") for amount in row.amounts]
+            + [cell(sheet, row.total, "rl_euro_bold")]
+        )
+    rows = len(proposal.ageing)
+    sheet.append(
+        [cell(sheet, "Total", "rl_bold"), ""]
+        + [cell(sheet, amount, "rl_euro_bold") for amount in totals]
+        + [cell(sheet, sum(totals, ZERO), "rl_euro_bold")]
+    )
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
+    chart = BarChart()
+    chart.title = "Encours par ancienneté"
+    chart.y_axis.title = "€"
+    chart.legend = None
+    chart.height, chart.width = 8, 16
+    total_row = rows + 2
+    chart.add_data(Reference(sheet, min_col=3, max_col=2 + len(BUCKETS), min_row=total_row), from_rows=True)
+    chart.set_categories(Reference(sheet, min_col=3, max_col=2 + len(BUCKETS), min_row=1))
+    sheet.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
+
+
+def _metadata(
+    workbook: Workbook, proposal: Proposal, prepared_at: datetime, proposal_id: str, files: Sequence[str]
+) -> None:
+    sheet = workbook.create_sheet(L.META)
+    sheet.sheet_state = "hidden"
+    for key, value in (
+        ("format", L.FORMAT_NAME),
+        ("version", L.FORMAT_VERSION),
+        ("proposition", proposal_id),
+        ("date_reference", proposal.reference_date.isoformat()),
+        ("preparee_le", prepared_at.isoformat(timespec="seconds")),
+        ("fichiers", "|".join(files)),
+    ):
+        sheet.append([key, value])
