@@ -223,7 +223,9 @@ def _customer_line(
     level = max(reached) if reached else None
     reason = _why_not(customer, overdue, included, reached, total_due, settings)
     chase = not reason
-    channel = _channel(customer, settings.level(level).channel) if chase and level else ""
+    # Level and channel are shown even when the customer is not chased: putting « À relancer » to
+    # Oui is then enough to chase it anyway.
+    channel = _channel(customer, settings.level(level).channel) if level else ""
     label = settings.level(level).label if level else ""
     if not included and overdue and all(line.step.litigation for line in overdue):
         label = LITIGATION
