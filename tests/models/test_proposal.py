@@ -1,0 +1,177 @@
+"""The proposal rules: which customers are chased, at which level, by which channel, and why not."""
+
+from decimal import Decimal
+
+from models.proposal import build_proposal
+from models.settings import DEFAULT_LEVELS, Level, Settings
+from tests.models.factories import TODAY, customer, d, invoice, payment, sent
+
+
+def propose(invoices, payments=(), customers=None, history=None, settings=None, **kwargs):
+    customers = customers if customers is not None else {"C1": customer("C1")}
+    return build_proposal(
+        invoices, payments, customers, history or {}, settings or Settings(), TODAY, **kwargs
+    )
+
+
+def only(proposal):
+    (line,) = proposal.customers
+    return line
+
+
+def test_chased_customer_gets_highest_level_of_its_invoices_and_lists_all_overdue():
+    line = only(
+        propose(
+            [
+                invoice("F1", "100", due="2026-09-01"),  # level 2 due
+                invoice("F2", "200", due="2026-11-10"),  # level 1 due
+                invoice("F3", "300", due="2026-11-20"),  # 3 days: listed, no level yet
+                invoice("F4", "400", due="2026-12-20"),  # not due: not listed
+            ],
+            history={"F1": sent(1, "2026-10-01")},
+        )
+    )
+    assert (line.chase, line.level, line.level_label, line.channel) == (True, 2, "Relance ferme", "email")
+    assert [(i.invoice.number, i.level, i.include) for i in line.invoices] == [
+        ("F1", 2, True),
+        ("F2", 1, True),
+        ("F3", None, True),
+    ]
+    assert line.invoices[2].reason == "Citée sans changer de niveau ; niveau suivant possible le 27/11/2026"
+    assert (line.total_due, line.total_overdue) == (Decimal("1000"), Decimal("600"))
+    assert line.last_reminder == d("2026-10-01") and line.reminder_count == 1
+
+
+def test_days_overdue_counts_calendar_days_and_due_today_is_not_overdue():
+    line = only(propose([invoice("F1", "100", due="2026-11-16"), invoice("F2", "100", due="2026-11-23")]))
+    assert [(i.invoice.number, i.days_overdue) for i in line.invoices] == [("F1", 7)]
+
+
+def test_paid_invoice_is_not_listed_and_customer_without_overdue_not_shown():
+    proposal = propose([invoice("F1", "100")], [payment("100", reference="F1")])
+    assert proposal.customers == ()
+
+
+def test_customer_in_credit_is_shown_not_chased():
+    line = only(propose([invoice("F1", "100"), invoice("AV1", "-250")]))
+    assert (line.chase, line.reason, line.total_due) == (
+        False,
+        "Solde créditeur ou nul (-150,00\u00a0€)",
+        Decimal("-150"),
+    )
+
+
+def test_disputed_invoice_excluded_with_reason_and_customer_not_chased_when_nothing_left():
+    line = only(propose([invoice("F1", "100", dispute="Oui")]))
+    assert (line.invoices[0].include, line.invoices[0].reason) == (False, "Facture en litige")
+    assert (line.chase, line.reason) == (False, "Aucune facture à relancer : facture en litige")
+
+
+def test_dispute_comment_is_shown():
+    line = only(propose([invoice("F1", "100", dispute="porte abîmée"), invoice("F2", "100")]))
+    assert line.invoices[0].reason == "Facture en litige : porte abîmée"
+    assert line.chase and [i.include for i in line.invoices] == [False, True]
+
+
+def test_excluded_payment_mode_matches_without_case_or_accents():
+    line = only(
+        propose([invoice("F1", "100", mode="PRELEVEMENT SEPA"), invoice("F2", "50", mode="Virement")])
+    )
+    assert line.invoices[0].reason == "Mode de règlement exclu (PRELEVEMENT SEPA)"
+    assert line.invoices[1].include
+
+
+def test_do_not_chase_customer():
+    proposal = propose([invoice("F1", "100")], customers={"C1": customer("C1", do_not_chase=True)})
+    assert (only(proposal).chase, only(proposal).reason) == (False, "Client marqué « Ne pas relancer »")
+
+
+def test_minimum_amount_on_included_overdue_total():
+    line = only(propose([invoice("F1", "9.99")]))
+    assert (line.chase, line.reason) == (
+        False,
+        "Total échu à relancer inférieur au minimum (9,99\u00a0€ < 10,00\u00a0€)",
+    )
+    assert only(propose([invoice("F1", "10")])).chase
+
+
+def test_too_early_customer_says_when():
+    line = only(propose([invoice("F1", "100", due="2026-11-20")]))
+    assert (line.chase, line.reason) == (False, "Trop tôt : prochaine relance possible le 27/11/2026")
+
+
+def test_past_last_level_goes_to_litigation():
+    line = only(propose([invoice("F1", "100", due="2026-06-01")], history={"F1": sent(3, "2026-10-01")}))
+    assert line.invoices[0].reason == "Dernier niveau envoyé le 01/10/2026 : à transmettre au contentieux"
+    assert (line.chase, line.level_label) == (False, "Contentieux")
+
+
+def test_inconsistent_export_amounts_exclude_the_invoice():
+    line = only(propose([invoice("F1", "100", paid="30", remaining="60"), invoice("F2", "100")]))
+    assert not line.invoices[0].include and "incohérents" in line.invoices[0].reason
+
+
+def test_customer_without_email_gets_a_letter():
+    proposal = propose(
+        [invoice("F1", "100")],
+        customers={"C1": customer("C1", email="")},
+        history={"F1": sent(2, "2026-11-01")},
+    )
+    assert (only(proposal).level, only(proposal).channel) == (3, "courrier")
+
+
+def test_telephone_level_needs_a_phone_number():
+    levels = (DEFAULT_LEVELS[0], Level(2, "Appel", 21, 14, "telephone", "x.docx"))
+    settings = Settings(levels=levels)
+    history = {"F1": sent(1, "2026-10-01")}
+    with_phone = {"C1": customer("C1", phone="04 78 00 00 00")}
+    assert only(
+        propose([invoice("F1", "100")], customers=with_phone, history=history, settings=settings)
+    ).channel == ("telephone")
+    assert only(propose([invoice("F1", "100")], history=history, settings=settings)).channel == "courrier"
+
+
+def test_cross_file_anomalies():
+    proposal = propose(
+        [invoice("F1", "100", customer="C1"), invoice("F2", "100", customer="C9", row=5)],
+        [payment("10", customer="ZZ", row=4)],
+    )
+    assert [(a.file, a.row, a.column, a.value) for a in proposal.anomalies] == [
+        ("factures.csv", 5, "Code client", "C9"),
+        ("reglements.csv", 4, "Client", "ZZ"),
+    ]
+    # A customer missing from the clients file is still shown, by the name the invoices give.
+    assert {c.customer.name for c in proposal.customers} == {"Client C1", "Client C9"}
+
+
+def test_no_clients_file_means_no_missing_customer_anomaly():
+    proposal = propose([invoice("F1", "100")], customers={}, has_clients_file=False)
+    assert proposal.anomalies == () and only(proposal).channel == "courrier"
+
+
+def test_chased_customers_first_then_by_overdue_total():
+    proposal = propose(
+        [
+            invoice("F1", "100", customer="A"),
+            invoice("F2", "500", customer="B"),
+            invoice("F3", "900", customer="C", dispute="Oui"),
+        ],
+        customers={code: customer(code) for code in "ABC"},
+    )
+    assert [c.customer.code for c in proposal.customers] == ["B", "A", "C"]
+
+
+def test_ageing_buckets():
+    proposal = propose(
+        [
+            invoice("F0", "1", due="2026-12-01"),
+            invoice("F1", "10", due="2026-11-22"),
+            invoice("F2", "100", due="2026-10-24"),  # 30 days
+            invoice("F3", "1000", due="2026-10-23"),  # 31 days
+            invoice("F4", "10000", due="2026-08-25"),  # 90 days
+            invoice("F5", "100000", due="2026-08-24"),  # 91 days
+        ]
+    )
+    (row,) = proposal.ageing
+    assert row.amounts == tuple(Decimal(x) for x in ("1", "110", "1000", "10000", "100000"))
+    assert row.total == Decimal("111111")
