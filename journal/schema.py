@@ -1,0 +1,155 @@
+"""The journal's SQLite file: opening it, its schema and the migrations between versions.
+
+Tables of version 1 (times are ISO 8601 text as the caller gave them, dates `AAAA-MM-JJ`,
+amounts Decimal text such as `"1234.50"`):
+
+- `lots`: one per sending of a proposal.
+  `id` text `"2026-11-23-1"` (the day of `created_at`, then the sequence of that day: short enough
+  to type in `annuler LOT`), `day`, `seq`, `created_at`, `reference_date`, `proposal` (file name of
+  the proposal workbook), `status` open | complete | cancelled, `updated_at`.
+  Simulations are never recorded.
+- `reminders`: one per customer letter/email/call of a lot.
+  `id` integer, `lot_id`, `customer_code`, `customer_name`, `level` (the letter's level), `channel`
+  email | courrier | email+courrier | telephone, `recipient` (address used), `files` (JSON list of
+  the file names produced), `status` planned | sending | sent | failed | cancelled, `error` (last
+  failure, '' if none), `planned_at`, `sent_at` (NULL until sent), `updated_at`.
+- `reminder_invoices`: the invoices a reminder chased. `reminder_id`, `invoice` (number), `amount`
+  (what was due at the time), `level` (the invoice's own level in that reminder: the one the next
+  run escalates from). Primary key (reminder_id, invoice); rowid keeps the planned order.
+- `runs`: one per command run, for `etat`. `id`, `started_at`, `finished_at`, `command`, `mode`,
+  `result` (exit code), `counts` (JSON object).
+
+The version is `PRAGMA user_version`; `MIGRATIONS[n]` brings a file from version n-1 to n.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from models.errors import RelanceError
+
+# A network share on Windows cannot hold a WAL file safely: keep SQLite's default rollback journal.
+BUSY_TIMEOUT_S = 10.0
+
+_VERSION_1 = """
+CREATE TABLE lots (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    reference_date TEXT NOT NULL,
+    proposal TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'complete', 'cancelled')),
+    updated_at TEXT NOT NULL,
+    UNIQUE (day, seq)
+);
+CREATE INDEX lots_proposal ON lots (proposal);
+
+CREATE TABLE reminders (
+    id INTEGER PRIMARY KEY,
+    lot_id TEXT NOT NULL REFERENCES lots (id),
+    customer_code TEXT NOT NULL,
+    customer_name TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    channel TEXT NOT NULL
+        CHECK (channel IN ('email', 'courrier', 'email+courrier', 'telephone')),
+    recipient TEXT NOT NULL,
+    files TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL
+        CHECK (status IN ('planned', 'sending', 'sent', 'failed', 'cancelled')),
+    error TEXT NOT NULL DEFAULT '',
+    planned_at TEXT NOT NULL,
+    sent_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX reminders_lot ON reminders (lot_id);
+CREATE INDEX reminders_status ON reminders (status);
+
+CREATE TABLE reminder_invoices (
+    reminder_id INTEGER NOT NULL REFERENCES reminders (id),
+    invoice TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    PRIMARY KEY (reminder_id, invoice)
+);
+-- covers the history query: invoices read in order, no temporary sort for GROUP BY
+CREATE INDEX reminder_invoices_invoice ON reminder_invoices (invoice, reminder_id, level);
+
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    command TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    result INTEGER NOT NULL,
+    counts TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+
+def _to_version_1(connection: sqlite3.Connection) -> None:
+    for statement in _VERSION_1.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_version_1}
+VERSION = max(MIGRATIONS)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the journal at `path` and bring its schema up to `VERSION`."""
+    if not path.parent.is_dir():
+        raise RelanceError(f"Le dossier du journal {path.parent} n'existe pas.")
+    try:
+        # isolation_level=None: no implicit transactions; every write opens its own (see store.py).
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as error:
+        raise RelanceError(f"Impossible d'ouvrir le journal {path} : {error}.") from error
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        _migrate(connection, path)
+    except sqlite3.OperationalError as error:  # locked beyond the timeout, read-only, disk full...
+        connection.close()
+        raise RelanceError(f"Impossible de lire le journal {path} : {error}.") from error
+    except sqlite3.DatabaseError as error:  # "file is not a database", "malformed"
+        connection.close()
+        raise _not_a_journal(path) from error
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    # The version is read and raised inside one write transaction, so two processes opening a new
+    # journal at once cannot both run a migration.
+    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    if version == VERSION:
+        return
+    if version > VERSION:
+        raise RelanceError(
+            f"Le journal {path} a été créé par une version plus récente de Relance : mettez Relance à jour."
+        )
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+        if version == 0 and connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise _not_a_journal(path)  # another program's database: leave it alone
+        for target in range(version + 1, VERSION + 1):
+            MIGRATIONS[target](connection)
+            connection.execute(f"PRAGMA user_version = {target}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _not_a_journal(path: Path) -> RelanceError:
+    return RelanceError(
+        f"Le fichier {path} n'est pas un journal Relance.",
+        "Déplacez-le ou renommez-le : un journal neuf sera créé au prochain lancement.",
+    )
