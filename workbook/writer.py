@@ -66,6 +66,9 @@ def _sheet(
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    # Column settings must come before the first row: write-only mode writes them with it.
+    if headers and headers[-1] == L.ID_HEADER:
+        sheet.column_dimensions[get_column_letter(len(headers))].hidden = True
     if headers:
         sheet.freeze_panes = "A2"
         sheet.append([styler.cell(sheet, header, "rl_header") for header in headers])
@@ -73,11 +76,8 @@ def _sheet(
 
 
 def _finish_table(sheet: Any, headers: Sequence[str], rows: int) -> None:
-    """Filters over the table, and the hidden ID column."""
-    last = get_column_letter(len(headers))
-    sheet.auto_filter.ref = f"A1:{last}{rows + 1}"
-    if headers[-1] == L.ID_HEADER:
-        sheet.column_dimensions[last].hidden = True
+    """Filters over the table."""
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
 
 
 def _dropdown(sheet: Any, headers: Sequence[str], header: str, options: Iterable[str], rows: int) -> None:
@@ -287,7 +287,7 @@ def _ageing(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
         + [cell(sheet, amount, "rl_euro_bold") for amount in totals]
         + [cell(sheet, sum(totals, ZERO), "rl_euro_bold")]
     )
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
+    _finish_table(sheet, headers, rows)
     chart = BarChart()
     chart.title = "Encours par ancienneté"
     chart.y_axis.title = "€"
