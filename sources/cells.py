@@ -1,0 +1,207 @@
+"""Pure parsers for one cell of an export: amounts, dates, yes/no flags, codes and column titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+CENT = Decimal("0.01")
+
+# Excel's 1900 date system counts from 1899-12-30 (its phantom 29/02/1900 makes that the base for
+# every serial after 60); 2958465 is 31/12/9999, the largest serial Excel accepts.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_MAX_SERIAL = 2958465
+
+# --- amounts ---------------------------------------------------------------------------------
+
+_SIMPLE_AMOUNT = re.compile(r"-?\d+(?:[.,]\d{1,2})?€?")
+_CURRENCY = re.compile(r"€|\beuros?\b|\beur\b", re.IGNORECASE)
+# Thousands separators French software writes: space, no-break space (U+00A0), narrow no-break
+# space (U+202F, CLDR fr_FR) and thin space (U+2009); tabs slip in from copy-pastes.
+_DROP_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """An amount in euros rounded to the cent, or None for an empty cell; ValueError if unreadable."""
+    kind = type(value)
+    if kind is str:
+        cleaned = value.translate(_DROP_SPACES)  # type: ignore[attr-defined]
+        if _SIMPLE_AMOUNT.fullmatch(cleaned):  # the common case: 1 234,56 €, 1234.56 or -600,00
+            return _quantize(Decimal(cleaned.rstrip("€").replace(",", ".")))
+        return _amount_from_text(cleaned)
+    if value is None:
+        return None
+    if kind is bool:
+        raise ValueError("montant illisible (vrai/faux)")
+    if kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("montant illisible")
+        # round() first: Decimal(1234.56) would carry the binary error (1234.5599999…).
+        return _quantize(Decimal(str(round(value, 2))))  # type: ignore[call-overload]
+    if isinstance(value, int | Decimal):
+        return _quantize(Decimal(value))
+    raise ValueError("montant illisible")
+
+
+# No cache here, unlike dates: amounts are mostly distinct, and an LRU miss costs more than parsing.
+def _amount_from_text(cleaned: str) -> Decimal | None:
+    """The rare shapes: symbols and signs around, both marks, several groups; spaces already gone."""
+    cleaned = cleaned.strip()
+    if not cleaned:
+        return None
+    cleaned = _CURRENCY.sub("", cleaned).replace("\u2212", "-")
+    negative = False
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        negative, cleaned = True, cleaned[1:-1]
+    if cleaned.endswith("-"):  # 600,00- as some accounting software prints credits
+        negative, cleaned = True, cleaned[:-1]
+    elif cleaned.startswith("-"):
+        negative, cleaned = not negative, cleaned[1:]
+    elif cleaned.startswith("+"):
+        cleaned = cleaned[1:]
+    commas, dots = cleaned.count(","), cleaned.count(".")
+    if commas and dots:
+        # Both marks: the last one is the decimal mark, the other one groups thousands.
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    elif commas:
+        cleaned = cleaned.replace(",", "." if commas == 1 else "")
+    elif dots > 1:
+        cleaned = cleaned.replace(".", "")
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError("montant illisible")
+    amount = _quantize(Decimal(cleaned))
+    return -amount if negative else amount
+
+
+def _quantize(amount: Decimal) -> Decimal:
+    try:
+        result = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise ValueError("montant illisible") from None
+    if not result.is_finite():
+        raise ValueError("montant illisible")
+    return result
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_TIME = r"(?:(?:T|\s+)\d{1,2}[:h]\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
+_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_YEAR_FIRST = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _TIME)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})" + _TIME)
+_SERIAL = re.compile(r"(\d{5})(?:\.0*)?")
+
+
+def parse_date(value: object) -> date | None:
+    """A date read day-first, or None for an empty cell; ValueError if unreadable or impossible."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is str:
+        return _date_from_text(value)  # type: ignore[arg-type]
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if kind is bool:
+        raise ValueError("date illisible (vrai/faux)")
+    if isinstance(value, int | float):
+        if value != value:
+            raise ValueError("date illisible")
+        return _from_serial(int(value))
+    raise ValueError("date illisible")
+
+
+@lru_cache(maxsize=1 << 14)
+def _date_from_text(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    match = _DAY_FIRST.fullmatch(text)
+    if match:
+        year = int(match[4])
+        if len(match[4]) == 2:
+            # Two-digit years pivot as POSIX strptime's %y does: 00-69 -> 20xx, 70-99 -> 19xx.
+            year += 2000 if year < 70 else 1900
+        return _checked(year, int(match[3]), int(match[1]))
+    match = _YEAR_FIRST.fullmatch(text) or _COMPACT.fullmatch(text)
+    if match:
+        groups = match.groups()
+        if len(groups) == 4:  # year-first with a separator group
+            return _checked(int(groups[0]), int(groups[2]), int(groups[3]))
+        return _checked(int(groups[0]), int(groups[1]), int(groups[2]))
+    match = _SERIAL.fullmatch(text)
+    if match:
+        return _from_serial(int(match[1]))
+    raise ValueError("date illisible")
+
+
+def _checked(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError("date inexistante") from None
+
+
+def _from_serial(serial: int) -> date:
+    if not 1 <= serial <= _MAX_SERIAL:
+        raise ValueError("numéro de date Excel hors limites")
+    return _EXCEL_EPOCH + timedelta(days=serial)
+
+
+# --- flags, codes, headers ----------------------------------------------------------------------
+
+_TRUE = frozenset({"oui", "o", "x", "1", "vrai", "true", "yes", "y"})
+_FALSE = frozenset({"non", "n", "0", "faux", "false", "no", ""})
+
+
+def parse_flag(value: object) -> bool | None:
+    """Oui/x/1/Vrai… -> True, Non/0/empty… -> False, anything else -> None; never raises."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        try:
+            return {0: False, 1: True}.get(value)  # type: ignore[call-overload]
+        except TypeError:  # an unhashable NaN-like Decimal
+            return None
+    try:
+        text = str(value).strip().lower()
+    except Exception:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def text_of(value: object) -> str:
+    """A cell as trimmed text; a spreadsheet number such as 1042.0 becomes "1042", not "1042.0"."""
+    if type(value) is str:
+        return value.strip()  # type: ignore[attr-defined]
+    if value is None:
+        return ""
+    if type(value) is float and value.is_integer():  # type: ignore[attr-defined]
+        return str(int(value))  # type: ignore[call-overload]
+    return str(value).strip()
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=4096)
+def normalize_header(text: str) -> str:
+    """Lower case, accents stripped, punctuation, ° and apostrophes as single spaces, trimmed."""
+    # "º" (ordinal indicator) decomposes to "o" under NFKD; users mean "°" by it.
+    text = text.replace("º", " ").lower().replace("œ", "oe").replace("æ", "ae")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", text).strip()
