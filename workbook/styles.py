@@ -7,6 +7,7 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook import Workbook
 
 EURO = '#,##0.00\\ "€";[Red]\\-#,##0.00\\ "€"'
@@ -51,18 +52,26 @@ _STYLES: dict[str, dict[str, Any]] = {
 class Styler:
     """Makes styled write-only cells; a value from the data is always text, never a formula."""
 
-    workbook: Workbook
+    # style name -> the style array of a cell with that style: copying it is three times faster than
+    # `cell.style = name`, which counts on files of 100,000 invoices.
+    prototypes: dict[str, StyleArray]
 
     @classmethod
     def install(cls, workbook: Workbook) -> Styler:
+        sheet = workbook.create_sheet("prototypes")
+        prototypes = {}
         for name, options in _STYLES.items():
             workbook.add_named_style(NamedStyle(name, **options))
-        return cls(workbook)
+            cell = WriteOnlyCell(sheet, None)
+            cell.style = name
+            prototypes[name] = cell._style
+        workbook.remove(sheet)
+        return cls(prototypes)
 
     def cell(self, sheet: Any, value: Any, style: str | None = None) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value)
         if style:
-            cell.style = style
+            cell._style = StyleArray(self.prototypes[style])
         if isinstance(value, str) and value.startswith(FORMULA_STARTS):
             # A customer named "=1+2" stays a name: openpyxl would write a formula, and Excel would
             # turn the text into one when the cell is edited.
