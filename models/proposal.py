@@ -221,11 +221,13 @@ def _customer_line(
     included = [line for line in overdue if line.include]
     reached = [line.step.due_level for line in included if line.step.due_level is not None]
     level = max(reached) if reached else None
-    reason = _why_not(customer, overdue, included, reached, total_due, settings)
-    chase = not reason
     # Level and channel are shown even when the customer is not chased: putting « À relancer » to
     # Oui is then enough to chase it anyway.
     channel = _channel(customer, settings.level(level).channel) if level else ""
+    reason = _why_not(customer, overdue, included, reached, total_due, settings)
+    if not reason and channel == "courrier" and not (customer.address or customer.city):
+        reason = "Ni email ni adresse postale : complétez le fichier clients ou saisissez un email"
+    chase = not reason
     label = settings.level(level).label if level else ""
     if not included and overdue and all(line.step.litigation for line in overdue):
         label = LITIGATION

@@ -42,7 +42,7 @@ def test_prepare_on_demo_data(folder):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "Proposition écrite : output/proposition_2026-11-23.xlsx"
-    assert lines[1].startswith("  23 clients à relancer (")
+    assert lines[1].startswith("  22 clients à relancer (")
     assert lines[-1] == (
         "Ouvrez le fichier, vérifiez-le, mettez « Envoi validé » à Oui, enregistrez, puis relancez Relance "
         "pour envoyer."
@@ -119,6 +119,7 @@ def test_column_override_in_relance_toml(tmp_path):
         "Num;Client;Date;Échéance;Montant\nF1;C1;01/09/2026;01/10/2026;100,00\n",
         encoding="cp1252",
     )
+    write_csv(tmp_path, "clients.csv", "Code client;Nom;Email\nC1;Client Un;compta@un.example\n")
     (tmp_path / "relance.toml").write_text('[colonnes.factures]\nnumero = "Num"\n', encoding="utf-8")
     code, out, err = run("preparer", "--dossier", str(tmp_path), "--date", "2026-11-23")
     assert code == 0, err

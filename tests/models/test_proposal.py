@@ -114,10 +114,20 @@ def test_inconsistent_export_amounts_exclude_the_invoice():
 def test_customer_without_email_gets_a_letter():
     proposal = propose(
         [invoice("F1", "100")],
-        customers={"C1": customer("C1", email="")},
+        customers={"C1": customer("C1", email="", address=("1 rue Neuve",), city="Lyon")},
         history={"F1": sent(2, "2026-11-01")},
     )
-    assert (only(proposal).level, only(proposal).channel) == (3, "courrier")
+    assert (only(proposal).level, only(proposal).channel, only(proposal).chase) == (3, "courrier", True)
+
+
+def test_customer_without_email_nor_address_cannot_be_chased():
+    line = only(propose([invoice("F1", "100")], customers={"C1": customer("C1", email="")}))
+    assert (line.level, line.channel, line.chase) == (1, "courrier", False)
+    assert line.reason == "Ni email ni adresse postale : complétez le fichier clients ou saisissez un email"
+
+
+def test_email_channel_needs_no_postal_address():
+    assert only(propose([invoice("F1", "100")])).chase
 
 
 def test_telephone_level_needs_a_phone_number():
