@@ -1,5 +1,6 @@
 """Relance: chase unpaid customer invoices from accounting exports. Double-click, or see --help."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,11 @@ sys.path.insert(0, str(HERE))
 from app.cli import main  # noqa: E402
 
 if __name__ == "__main__":
+    # pythonw (no console) leaves these as None: every message would crash the run.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a Windows console that cannot show "€" or "…"
