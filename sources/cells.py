@@ -18,7 +18,7 @@ _MAX_SERIAL = 2958465
 # --- amounts ---------------------------------------------------------------------------------
 
 _SIMPLE_AMOUNT = re.compile(r"-?\d+(?:[.,]\d{1,2})?€?")
-_CURRENCY = re.compile(r"€|\beuros?\b|\beur\b", re.IGNORECASE)
+_CURRENCY = re.compile(r"€|euros?|eur", re.IGNORECASE)  # no \b: spaces are already gone
 # Thousands separators French software writes: space, no-break space (U+00A0), narrow no-break
 # space (U+202F, CLDR fr_FR) and thin space (U+2009); tabs slip in from copy-pastes.
 _DROP_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")

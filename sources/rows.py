@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from models.records import Anomaly, Customer, Invoice, Payment, Source
@@ -44,9 +44,9 @@ class _Sheet:
         """Records an anomaly, unless the row is blank (only spaces): that one is skipped silently."""
         if not any(text_of(c) for c in cells):
             return
-        value = cells[column]
-        text = "" if value is None else str(value).strip()
-        self.anomalies.append(Anomaly(self.file, row, self.layout.headers[column], text, message))
+        self.anomalies.append(
+            Anomaly(self.file, row, self.layout.headers[column], _shown(cells[column]), message)
+        )
 
     def required_date(self, row: int, cells: Sequence[object], column: int) -> date | None:
         try:
@@ -76,6 +76,15 @@ class _Sheet:
         except ValueError:
             self.report(row, cells, column, "Montant illisible : valeur ignorée.")
             return None
+
+
+def _shown(value: object) -> str:
+    """A cell as the user saw it in Excel, for the Anomalies sheet."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return text_of(value)
 
 
 def _french(amount: Decimal) -> str:

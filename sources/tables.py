@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -12,6 +13,8 @@ import python_calamine
 
 from models.errors import RelanceError
 from sources.cells import normalize_header, text_of
+
+log = logging.getLogger("relance")
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
@@ -41,9 +44,10 @@ def _cannot_open(path: Path, error: Exception) -> RelanceError:
             f"Le fichier {path.name} ne peut pas être ouvert : il est sans doute ouvert dans Excel "
             f"ou un autre programme ; fermez-le dans Excel puis recommencez."
         )
+    log.debug("%s : %r", path, error)  # the library's own words, in English, for the log only
     return RelanceError(
-        f"Le fichier {path.name} ne peut pas être lu ({error}) : vérifiez qu'il s'ouvre dans "
-        f"Excel et enregistrez-le de nouveau au format .xlsx ou .csv."
+        f"Le fichier {path.name} ne peut pas être lu : il est abîmé ou n'est pas vraiment au format "
+        f"{path.suffix.lower()} ; ouvrez-le dans Excel et enregistrez-le de nouveau."
     )
 
 
@@ -135,7 +139,10 @@ def _csv_records(text: str, separator: str, name: str) -> Iterator[Row]:
             if any(cells):
                 yield first_line, cells
     except csv.Error as error:
+        # In its lenient mode csv only fails when a quote left open swallowed the lines after it
+        # into one huge field: the record that went wrong started right after the last good one.
+        log.debug("%s : %s", name, error)
         raise RelanceError(
-            f"Le fichier {name} est mal formé à la ligne {reader.line_num} ({error}) : "
+            f"Le fichier {name} est mal formé à la ligne {last_line + 1} : "
             f"vérifiez les guillemets de cette ligne ou exportez-le de nouveau."
         ) from None

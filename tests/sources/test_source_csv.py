@@ -1,0 +1,164 @@
+"""Reading real CSV exports: encodings, separators, title lines, bad cells and their row numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from models.records import Anomaly, Customer, Invoice, Payment, Source
+from sources import PastReminder
+from sources.tables import decode, detect_separator
+from tests.sources.samples import DATA, read
+
+
+def test_cp1252_semicolon_with_titles_nbsp_and_bad_cells(input_dir: Path) -> None:
+    exports = read(input_dir, {"factures.csv": "factures_cp1252.csv"})
+    by_number = {i.number: i for i in exports.invoices}
+    assert list(by_number) == [
+        "F2026-001", "F2026-002", "A2026-003", "A2026-004", "F2026-007", "F2026-008", "F2026-010"
+    ]
+    assert by_number["F2026-001"] == Invoice(
+        number="F2026-001", customer_code="C001", customer_name="Boulangerie Lefèvre",
+        date=date(2026, 1, 5), due_date=date(2026, 2, 4), amount=Decimal("1234.56"),
+        paid=Decimal("0.00"), remaining=Decimal("1234.56"), payment_mode="Virement", dispute="",
+        source=Source("factures.csv", 5),
+    )
+    second = by_number["F2026-002"]
+    assert (second.customer_name, second.amount, second.paid, second.remaining) == (
+        "Café de l'Étoile", Decimal("12500.00"), Decimal("2500.00"), Decimal("10000.00"))
+    assert (second.payment_mode, second.dispute) == ("Chèque", "")
+    assert by_number["A2026-003"].amount == Decimal("-600.00")  # -600,00
+    assert by_number["A2026-004"].amount == Decimal("-150.00")  # 150,00-
+    assert by_number["F2026-008"].amount == Decimal("-75.50")  # (75,50)
+    assert by_number["F2026-007"].dispute == "Oui"  # x
+    assert by_number["F2026-008"].dispute == "en cours"  # a comment is a dispute too
+    assert by_number["F2026-010"].customer_name == "Dupont; Fils & Cie"  # quoted separator
+    assert by_number["F2026-010"].date is None  # 32/01/2026, reported below
+    assert exports.anomalies == (
+        Anomaly("factures.csv", 9, "Échéance", "31/02/2026", "Date illisible : ligne ignorée."),
+        Anomaly("factures.csv", 10, "Montant TTC", "abc", "Montant illisible : ligne ignorée."),
+        Anomaly("factures.csv", 11, "N° facture", "", "Numéro de facture vide : ligne ignorée."),
+        Anomaly("factures.csv", 13, "Reste dû", "1 400,00",
+                "Montant TTC − réglé (1 500,00) ≠ reste dû (1 400,00)."),
+        Anomaly("factures.csv", 15, "N° facture", "F2026-001",
+                "Numéro de facture déjà présent (factures.csv ligne 5) : ligne ignorée."),
+        Anomaly("factures.csv", 16, "Échéance", "", "Date vide : ligne ignorée."),
+        Anomaly("factures.csv", 18, "Date facture", "32/01/2026",
+                "Date illisible : date de facture laissée vide."),
+        Anomaly("factures.csv", 19, "Code client", "", "Code client vide : ligne ignorée."),
+    )
+    # The invoice whose figures disagree is kept as read: the core decides not to chase it.
+    assert by_number["F2026-007"].remaining == Decimal("1400.00")
+    assert exports.files == {
+        "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": ()
+    }
+
+
+def test_utf8_bom_tab_separated_txt_with_other_titles(input_dir: Path) -> None:
+    exports = read(input_dir, {"factures_2026.txt": "factures_utf8bom_tab.txt"})
+    assert [(i.number, i.customer_code, i.customer_name, i.date, i.due_date, i.amount, i.remaining,
+             i.payment_mode) for i in exports.invoices] == [
+        ("2026-100", "C010", "Élodie Martin", date(2026, 2, 1), date(2026, 3, 3),
+         Decimal("1234.56"), Decimal("1234.56"), "Carte"),
+        ("2026-101", "C011", "Jürgen & Søn", date(2026, 2, 1), date(2026, 3, 3),
+         Decimal("3000.00"), Decimal("0.00"), "Virement"),
+        ("2026-102", "C011", "Jürgen & Søn", date(2026, 2, 1), date(2026, 3, 19),
+         Decimal("-45.00"), Decimal("-45.00"), ""),
+    ]
+    assert [i.source for i in exports.invoices] == [
+        Source("factures_2026.txt", 2), Source("factures_2026.txt", 3), Source("factures_2026.txt", 4)
+    ]
+    assert exports.anomalies == ()
+
+
+def test_pipe_and_comma_separated_payments(input_dir: Path) -> None:
+    exports = read(input_dir, {
+        "factures.csv": "factures_lot_a.csv",
+        "règlements.csv": "reglements_pipe.csv",
+        "Paiements banque.csv": "paiements_comma.csv",
+    })
+    assert exports.files["reglements"] == ("Paiements banque.csv", "règlements.csv")
+    assert exports.payments == (
+        Payment(date(2026, 2, 5), "C001", Decimal("1234.56"), "F2026-001", "Virement, reçu",
+                Source("Paiements banque.csv", 2)),
+        Payment(date(2026, 2, 6), "C002", Decimal("1234.56"), "", "", Source("Paiements banque.csv", 3)),
+        Payment(date(2026, 2, 6), "C003", Decimal("-15.00"), "", "Rejet",
+                Source("Paiements banque.csv", 4)),
+        Payment(date(2026, 2, 5), "C001", Decimal("1234.56"), "F2026-001", "VIR BOULANGERIE LEFEVRE",
+                Source("règlements.csv", 2)),
+        Payment(date(2026, 2, 10), "C002", Decimal("2500.00"), "", "Chèque n° 1234567",
+                Source("règlements.csv", 3)),
+        Payment(date(2026, 2, 11), "C003", Decimal("150.00"), "", "Règlement F2026-005",
+                Source("règlements.csv", 4)),
+        Payment(date(2026, 2, 11), "C004", Decimal("1234.50"), "", "", Source("règlements.csv", 5)),
+    )
+    assert exports.anomalies == (
+        Anomaly("Paiements banque.csv", 5, "Montant", "", "Montant vide : ligne ignorée."),
+        Anomaly("règlements.csv", 6, "Date règlement", "", "Date vide : ligne ignorée."),
+    )
+
+
+def test_customers(input_dir: Path) -> None:
+    exports = read(input_dir, {"factures.csv": "factures_lot_a.csv", "clients.csv": "clients_utf8.csv"})
+    customers = exports.customers
+    assert list(customers) == ["C001", "C002", "C003", "C004", "C005"]
+    assert customers["C001"] == Customer(
+        code="C001", name="Boulangerie Lefèvre", email="compta@lefevre.fr",
+        address=("12 rue des Lilas",), postal_code="75011", city="Paris", country="France",
+        phone="01 23 45 67 89", private=False, do_not_chase=False, source=Source("clients.csv", 2),
+    )
+    assert customers["C002"].email == "jean.dupont@etoile.fr"
+    assert customers["C002"].address == ("3 place du Marché", "Bâtiment B")
+    assert (customers["C003"].email, customers["C003"].private, customers["C003"].postal_code) == (
+        "", True, "06000")
+    assert (customers["C004"].private, customers["C004"].do_not_chase) == (True, True)
+    assert customers["C005"].do_not_chase is True  # "à voir": when in doubt, do not chase
+    assert exports.anomalies == (
+        Anomaly("clients.csv", 4, "Email", "elodie.martin@",
+                "Adresse email invalide : client relancé par courrier."),
+        Anomaly("clients.csv", 7, "Code client", "C001",
+                "Code client déjà présent (clients.csv ligne 2) : ligne ignorée."),
+        Anomaly("clients.csv", 8, "Code client", "", "Code client vide : ligne ignorée."),
+    )
+
+
+def test_past_reminders(input_dir: Path) -> None:
+    exports = read(input_dir, {
+        "factures.csv": "factures_lot_a.csv", "relances_avant_2026.csv": "relances_historique.csv"
+    })
+    source = "relances_avant_2026.csv"
+    assert exports.past_reminders == (
+        PastReminder("F2026-001", date(2026, 2, 15), 1, Source(source, 2)),
+        PastReminder("F2026-001", date(2026, 3, 1), 2, Source(source, 3)),
+        PastReminder("F2026-002", date(2026, 3, 1), 2, Source(source, 4)),
+    )
+    assert exports.anomalies == (
+        Anomaly(source, 5, "Niveau", "deux", "Niveau de relance illisible : ligne ignorée."),
+    )
+
+
+def test_encodings_are_tried_strictly_in_order() -> None:
+    text = "Montant;Réglé € 1\u202f234"
+    assert decode(text.encode("utf-8")) == text
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+    assert decode("Réglé €".encode("cp1252")) == "Réglé €"
+    assert decode(b"R\x81gl\xe9") == "R\x81glé"  # 0x81 is undefined in cp1252: latin-1
+
+
+def test_separator_is_the_one_that_finds_the_titles() -> None:
+    titles = frozenset({"n facture", "montant", "libelle"})
+    # The comma appears more often than the semicolon, but only ";" makes sense of the header.
+    text = "N° facture;Montant;Libellé\nF1;1,50;a, b, c, d\n"
+    assert detect_separator(text, titles) == ";"
+    assert detect_separator("N° facture|Montant\nF1|1,5\n", titles) == "|"
+    assert detect_separator('N° facture,Montant\nF1,"1,5"\n', titles) == ","
+    assert detect_separator("N° facture\tMontant\nF1\t1,5\n", titles) == "\t"
+
+
+def test_samples_are_really_what_they_claim() -> None:
+    # Guards the regenerated files: the encodings and spaces are the point of these tests.
+    cp1252 = (DATA / "factures_cp1252.csv").read_bytes()
+    assert b"\x80" in cp1252 and b"\xa0" in cp1252  # € and NBSP in cp1252
+    assert (DATA / "factures_utf8bom_tab.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "\u202f".encode() in (DATA / "factures_utf8bom_tab.txt").read_bytes()
