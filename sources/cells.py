@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -38,10 +39,9 @@ def parse_amount(value: object) -> Decimal | None:
     if kind is bool:
         raise ValueError("montant illisible (vrai/faux)")
     if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("montant illisible")
-        # round() first: Decimal(1234.56) would carry the binary error (1234.5599999…).
-        return _quantize(Decimal(str(round(value, 2))))  # type: ignore[call-overload]
+        # round() first: Decimal(1234.56) would carry the binary error (1234.5599999…);
+        # NaN and the infinities are refused by _quantize.
+        return _quantize(Decimal(repr(round(value, 2))))  # type: ignore[call-overload]
     if isinstance(value, int | Decimal):
         return _quantize(Decimal(value))
     raise ValueError("montant illisible")
@@ -101,20 +101,22 @@ _SERIAL = re.compile(r"(\d{5})(?:\.0*)?")
 
 def parse_date(value: object) -> date | None:
     """A date read day-first, or None for an empty cell; ValueError if unreadable or impossible."""
-    if value is None:
-        return None
     kind = type(value)
     if kind is str:
         return _date_from_text(value)  # type: ignore[arg-type]
+    if kind is date:
+        return value  # type: ignore[return-value]
+    if value is None:
+        return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if kind is bool:
         raise ValueError("date illisible (vrai/faux)")
+    if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+        raise ValueError("date illisible")
     if isinstance(value, int | float):
-        if value != value:
-            raise ValueError("date illisible")
         return _from_serial(int(value))
     raise ValueError("date illisible")
 

@@ -25,14 +25,13 @@ class PastReminder:
 
 
 class _Sheet:
-    """One file being read: its layout, its way to read text, and the anomalies its rows raise."""
+    """One file being read: its layout and the anomalies its rows raise."""
 
-    __slots__ = ("anomalies", "file", "layout", "text", "width")
+    __slots__ = ("anomalies", "file", "layout", "width")
 
-    def __init__(self, file: str, table: Table, layout: Layout, anomalies: list[Anomaly]) -> None:
+    def __init__(self, file: str, layout: Layout, anomalies: list[Anomaly]) -> None:
         self.file = file
         self.layout = layout
-        self.text = table.text
         self.anomalies = anomalies
         self.width = max(layout.index.values()) + 1
 
@@ -95,7 +94,7 @@ def read_invoices(
     table: Table, file: str, layout: Layout, seen: dict[str, Source], anomalies: list[Anomaly]
 ) -> list[Invoice]:
     """Invoices and credit notes; `seen` (number -> first source) spans all factures files."""
-    sheet = _Sheet(file, table, layout, anomalies)
+    sheet = _Sheet(file, layout, anomalies)
     text, width, col = table.text, sheet.width, layout.get
     c_number, c_customer, c_date, c_due, c_amount = (
         col("numero"), col("client"), col("date"), col("echeance"), col("montant"))
@@ -151,7 +150,7 @@ def read_payments(
     table: Table, file: str, layout: Layout, anomalies: list[Anomaly]
 ) -> list[Payment]:
     """Payments received; a negative amount (a bounced cheque) is kept as the export gives it."""
-    sheet = _Sheet(file, table, layout, anomalies)
+    sheet = _Sheet(file, layout, anomalies)
     text, width, col = table.text, sheet.width, layout.get
     c_date, c_customer, c_amount, c_reference, c_label = (
         col("date"), col("client"), col("montant"), col("reference"), col("libelle"))
@@ -200,7 +199,7 @@ def read_customers(
     anomalies: list[Anomaly],
 ) -> None:
     """Adds the file's customers to `customers` (by code); a code seen before is reported."""
-    sheet = _Sheet(file, table, layout, anomalies)
+    sheet = _Sheet(file, layout, anomalies)
     col = layout.get
     c_code, c_email, c_type, c_stop, c_postal = (
         col("code"), col("email"), col("type"), col("ne_pas_relancer"), col("code_postal"))
@@ -252,7 +251,7 @@ def read_past_reminders(
     table: Table, file: str, layout: Layout, anomalies: list[Anomaly]
 ) -> list[PastReminder]:
     """Reminders sent before Relance, so that the next level follows on from them."""
-    sheet = _Sheet(file, table, layout, anomalies)
+    sheet = _Sheet(file, layout, anomalies)
     c_date, c_number, c_level = layout.get("date"), layout.get("facture"), layout.get("niveau")
     reminders = []
     for row, cells in table.rows:

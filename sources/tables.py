@@ -20,6 +20,7 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
 SEPARATORS = (";", "\t", "|", ",")  # preference order when everything else ties
 _SNIFF_LINES = 20
+_SNIFF_CHARS = 1 << 16
 
 Row = tuple[int, Sequence[object]]  # (physical row number, 1-based; cells)
 
@@ -33,9 +34,22 @@ class Table(NamedTuple):
 
 def read_rows(path: Path, known_titles: frozenset[str]) -> Table:
     """The non-blank rows of the file's first sheet, numbered as Excel or a text editor shows them."""
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+    if _is_spreadsheet(path):
         return Table(_spreadsheet_rows(path), text_of)
     return Table(_csv_rows(path, known_titles), str.strip)
+
+
+def _is_spreadsheet(path: Path) -> bool:
+    """By content, not name: many programs "export to Excel" as tab-separated text named .xls."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as error:
+        raise _cannot_open(path, error) from None
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx, ods) or OLE (xls)
+        return True
+    # Text in a spreadsheet's clothes is read as CSV; anything else goes to calamine to be refused.
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES and (not head or b"\x00" in head)
 
 
 def _cannot_open(path: Path, error: Exception) -> RelanceError:
@@ -103,7 +117,7 @@ def decode(raw: bytes) -> str:
 
 def detect_separator(text: str, known_titles: frozenset[str]) -> str:
     """The separator giving the most recognised column titles in the first lines."""
-    head = text.splitlines()[:_SNIFF_LINES]
+    head = text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES]  # not the whole file's lines
     best, best_score = SEPARATORS[0], (-1, -1)
     for separator in SEPARATORS:
         rows = [row for row in csv.reader(head, delimiter=separator) if row]

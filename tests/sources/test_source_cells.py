@@ -216,8 +216,8 @@ def test_parse_flag_never_raises(value: object) -> None:
     assert parse_flag(value) in (True, False, None)
 
 
-@given(st.text())
-def test_parsers_raise_only_value_error(text: str) -> None:
+@given(st.one_of(st.text(), st.floats(), st.integers(), st.decimals(), st.booleans()))
+def test_parsers_raise_only_value_error(value: object) -> None:
     for parser in (parse_amount, parse_date):
         with contextlib.suppress(ValueError):
-            parser(text)
+            parser(value)

@@ -229,3 +229,18 @@ def test_file_held_by_another_program(input_dir: Path) -> None:
             read_exports(input_dir, Settings())
     finally:
         locked.chmod(0o644)
+
+
+def test_content_decides_between_csv_and_spreadsheet(input_dir: Path) -> None:
+    # "Export Excel" of many programs: tab-separated text named .xls; and a workbook named .csv.
+    write(input_dir / "factures.xls", "N° facture\tCode client\tDate\tÉchéance\tMontant",
+          "T1\tC1\t05/01/2026\t04/02/2026\t12,50", encoding="cp1252")
+    copy_samples(input_dir, {"factures_suite.csv": "factures_excel.xlsx"})
+    exports = read_exports(input_dir, Settings())
+    assert [(i.number, i.source) for i in exports.invoices] == [
+        ("T1", Source("factures.xls", 2)),
+        ("1042", Source("factures_suite.csv", 4)),
+        ("F-1043", Source("factures_suite.csv", 5)),
+        ("F-1044", Source("factures_suite.csv", 6)),
+        ("F-1047", Source("factures_suite.csv", 11)),
+    ]
