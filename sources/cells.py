@@ -23,6 +23,7 @@ _CURRENCY = re.compile(r"€|euros?|eur", re.IGNORECASE)  # no \b: spaces are al
 # Thousands separators French software writes: space, no-break space (U+00A0), narrow no-break
 # space (U+202F, CLDR fr_FR) and thin space (U+2009); tabs slip in from copy-pastes.
 _DROP_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
+_GROUPS = {mark: re.compile(r"\d{1,3}(?:" + re.escape(mark) + r"\d{3})+") for mark in ",."}
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
@@ -67,17 +68,29 @@ def _amount_from_text(cleaned: str) -> Decimal | None:
     if commas and dots:
         # Both marks: the last one is the decimal mark, the other one groups thousands.
         if cleaned.rfind(",") > cleaned.rfind("."):
-            cleaned = cleaned.replace(".", "").replace(",", ".")
+            cleaned = _ungroup(cleaned, ".", ",")
         else:
-            cleaned = cleaned.replace(",", "")
+            cleaned = _ungroup(cleaned, ",", ".")
+    elif commas > 1:
+        cleaned = _ungroup(cleaned, ",", None)
     elif commas:
-        cleaned = cleaned.replace(",", "." if commas == 1 else "")
+        cleaned = cleaned.replace(",", ".")
     elif dots > 1:
-        cleaned = cleaned.replace(".", "")
+        cleaned = _ungroup(cleaned, ".", None)
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError("montant illisible")
     amount = _quantize(Decimal(cleaned))
     return -amount if negative else amount
+
+
+def _ungroup(text: str, group: str, decimal: str | None) -> str:
+    """Remove a thousands mark, which must split the units into groups of three ("12,3,4" is no
+    amount); the decimal mark becomes a dot."""
+    units, _, cents = text.rpartition(decimal) if decimal and decimal in text else (text, "", "")
+    if not _GROUPS[group].fullmatch(units):
+        raise ValueError("montant illisible")
+    units = units.replace(group, "")
+    return f"{units}.{cents}" if decimal and decimal in text else units
 
 
 def _quantize(amount: Decimal) -> Decimal:

@@ -55,7 +55,9 @@ def test_empty_amount_is_none(cell: object) -> None:
 
 @pytest.mark.parametrize(
     "cell", ["abc", "12,34,56.7.8", "1,2.3,4", "--5", "12 €€ 3x", "(5", "1e5", True, float("nan"),
-             float("inf"), date(2026, 1, 1), "€", "-"],
+             float("inf"), date(2026, 1, 1), "€", "-",
+             # a thousands mark must split the units in groups of three
+             "12,3,4", "12.34,5", "1.2,50", "1234.567,5", "1,23,456.00"],
 )
 def test_unreadable_amount_raises_a_french_reason(cell: object) -> None:
     with pytest.raises(ValueError, match="montant illisible"):
