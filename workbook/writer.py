@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from models.ageing import BUCKETS
 from models.proposal import Proposal
@@ -23,11 +25,11 @@ from workbook import layout as L
 from workbook.styles import Styler
 
 INSTRUCTIONS = (
-    "1. Onglet Clients : mettez Non dans « À relancer » pour ne pas relancer un client ; "
-    "changez au besoin son niveau, son canal ou son email, et ajoutez un message pour sa lettre.",
-    "2. Onglet Factures : mettez Non dans « Inclure » pour retirer une facture de la lettre de son client.",
-    f"3. Quand tout est vérifié, mettez Oui dans « {L.VALIDATED_LABEL} » (cellule B3 de cet onglet), "
-    "enregistrez, fermez le fichier et relancez Relance : il enverra les relances.",
+    "1. Clients : Non dans « À relancer » écarte un client ; changez au besoin niveau, canal, email, "
+    "message.",
+    "2. Factures : Non dans « Inclure » retire une facture de la lettre de son client.",
+    f"3. Puis mettez Oui dans « {L.VALIDATED_LABEL} » (B3), enregistrez, fermez et relancez Relance "
+    "pour envoyer.",
 )
 
 
@@ -64,6 +66,13 @@ def _sheet(
     workbook: Workbook, styler: Styler, title: str, headers: Sequence[str], widths: Sequence[int]
 ) -> Any:
     sheet = workbook.create_sheet(title)
+    # Printed landscape, one page wide, the header row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if headers:
+        sheet.print_title_rows = "1:1"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     # Column settings must come before the first row: write-only mode writes them with it.
@@ -109,7 +118,7 @@ def _summary(
         [
             cell(sheet, L.VALIDATED_LABEL, "rl_validate"),
             cell(sheet, L.NO, "rl_validate"),
-            "← mettez Oui quand la proposition est vérifiée, puis enregistrez.",
+            "← Oui quand tout est vérifié, puis enregistrez",
         ]
     )
     validation = DataValidation(type="list", formula1=f'"{L.YES},{L.NO}"', allow_blank=False)
