@@ -129,7 +129,6 @@ def _targets(
         return found
     if reference:
         other = owner.get(reference)
-        where = payment.source
         message = (
             f"Le règlement cite la facture {payment.reference} du client {other} : "
             "il est appliqué aux factures du client payeur."
@@ -137,15 +136,7 @@ def _targets(
             else f"Le règlement cite une facture inconnue ({payment.reference}) : "
             "il est appliqué aux factures les plus anciennes du client."
         )
-        anomalies.append(
-            Anomaly(
-                where.file if where else "",
-                where.row if where else None,
-                "Référence",
-                payment.reference,
-                message,
-            )
-        )
+        anomalies.append(Anomaly.at(payment.source, "Référence", payment.reference, message))
     return []
 
 

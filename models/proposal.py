@@ -140,11 +140,9 @@ def _complete_customers(
             code=invoice.customer_code, name=invoice.customer_name or invoice.customer_code
         )
         if has_clients_file:
-            where = invoice.source
             anomalies.append(
-                Anomaly(
-                    where.file if where else "",
-                    where.row if where else None,
+                Anomaly.at(
+                    invoice.source,
                     "Code client",
                     invoice.customer_code,
                     "Client absent du fichier clients : sans email ni adresse, "
@@ -162,11 +160,9 @@ def _known_payments(
         if payment.customer_code in customers:
             known.append(payment)
             continue
-        where = payment.source
         anomalies.append(
-            Anomaly(
-                where.file if where else "",
-                where.row if where else None,
+            Anomaly.at(
+                payment.source,
                 "Client",
                 payment.customer_code,
                 "Règlement d'un client inconnu (ni dans les factures ni dans le fichier clients) : ignoré.",

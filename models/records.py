@@ -27,6 +27,11 @@ class Anomaly:
     value: str
     message: str
 
+    @classmethod
+    def at(cls, source: Source | None, column: str, value: str, message: str) -> Anomaly:
+        """An anomaly about the record read at `source` (a file and row), if known."""
+        return cls(source.file if source else "", source.row if source else None, column, value, message)
+
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
