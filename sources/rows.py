@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from models.records import Anomaly, Customer, Invoice, Payment, Source
 from sources.cells import parse_amount, parse_date, parse_flag, text_of
@@ -47,25 +48,24 @@ class _Sheet:
             Anomaly(self.file, row, self.layout.headers[column], _shown(cells[column]), message)
         )
 
-    def required_date(self, row: int, cells: Sequence[object], column: int) -> date | None:
+    def required(
+        self, row: int, cells: Sequence[object], column: int, parse: Callable[[object], Any], noun: str
+    ) -> Any:
+        """The parsed cell, or None after an anomaly that says the row is left out."""
         try:
-            value = parse_date(cells[column])
+            value = parse(cells[column])
         except ValueError:
-            self.report(row, cells, column, "Date illisible : ligne ignorée.")
+            self.report(row, cells, column, f"{noun} illisible : ligne ignorée.")
             return None
         if value is None:
-            self.report(row, cells, column, "Date vide : ligne ignorée.")
+            self.report(row, cells, column, f"{noun} vide : ligne ignorée.")
         return value
 
+    def required_date(self, row: int, cells: Sequence[object], column: int) -> date | None:
+        return self.required(row, cells, column, parse_date, "Date")
+
     def required_amount(self, row: int, cells: Sequence[object], column: int) -> Decimal | None:
-        try:
-            value = parse_amount(cells[column])
-        except ValueError:
-            self.report(row, cells, column, "Montant illisible : ligne ignorée.")
-            return None
-        if value is None:
-            self.report(row, cells, column, "Montant vide : ligne ignorée.")
-        return value
+        return self.required(row, cells, column, parse_amount, "Montant")
 
     def optional_amount(self, row: int, cells: Sequence[object], column: int) -> Decimal | None:
         if column < 0:
