@@ -31,6 +31,7 @@ class Level:
     days_since_previous: int
     channel: str
     template: str
+    payment_days: int = 8  # the letter asks to pay within this many days (its `date_limite`)
 
 
 DEFAULT_LEVELS = (
@@ -38,6 +39,40 @@ DEFAULT_LEVELS = (
     Level(2, "Relance ferme", 21, 14, "email", "relance_2.docx"),
     Level(3, "Mise en demeure", 40, 14, "email+courrier", "mise_en_demeure.docx"),
 )
+
+CONVERTERS = ("auto", "word", "libreoffice")
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """The sender of the letters: `[societe]` of relance.toml."""
+
+    name: str = ""
+    address: tuple[str, ...] = ()
+    postal_code: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    siret: str = ""
+    iban: str = ""
+    bic: str = ""
+    signatory: str = ""
+    title: str = ""  # the signatory's position: Gérante, Comptable…
+
+
+_COMPANY_KEYS = {
+    "nom": "name",
+    "adresse": "address",
+    "code_postal": "postal_code",
+    "ville": "city",
+    "telephone": "phone",
+    "email": "email",
+    "siret": "siret",
+    "iban": "iban",
+    "bic": "bic",
+    "signataire": "signatory",
+    "fonction": "title",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +84,8 @@ class Settings:
     excluded_modes: tuple[str, ...] = ("Prélèvement",)
     # {"factures": {"numero": "Ma colonne"}, ...}: a header to use instead of the synonyms
     columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    company: Company = field(default_factory=Company)
+    converter: str = "auto"  # how letters become PDF: auto, word or libreoffice
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -84,7 +121,33 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
                 raise _bad(source, f"colonnes.{kind}.{name}", "le titre d'une colonne, entre guillemets")
         checked[kind] = dict(mapping)
     kwargs["columns"] = checked
+    kwargs["company"] = _company(_table(data, "societe", source), source)
+    pdf = _table(data, "pdf", source)
+    if "convertisseur" in pdf:
+        if pdf["convertisseur"] not in CONVERTERS:
+            raise _bad(source, "pdf.convertisseur", "auto, word ou libreoffice")
+        kwargs["converter"] = pdf["convertisseur"]
     return Settings(**kwargs)
+
+
+def _company(table: Mapping[str, Any], source: str) -> Company:
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _COMPANY_KEYS:
+            raise RelanceError(
+                f"Dans {source}, la section [societe] a une clé inconnue « {key} » "
+                f"(clés possibles : {', '.join(_COMPANY_KEYS)})."
+            )
+        if key == "adresse":
+            lines = [value] if isinstance(value, str) else value
+            if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+                raise _bad(source, "societe.adresse", 'une liste de lignes, par exemple ["12 rue Neuve"]')
+            values["address"] = tuple(line for line in lines if line.strip())
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            values[_COMPANY_KEYS[key]] = str(value).strip()
+        else:
+            raise _bad(source, f"societe.{key}", "un texte entre guillemets")
+    return Company(**values)
 
 
 _LEVEL_KEYS = ("numero", "libelle", "jours_apres_echeance", "canal", "modele")
@@ -117,6 +180,7 @@ def _levels(raw: Any, source: str) -> tuple[Level, ...]:
                 ),
                 channel=channel,
                 template=str(item["modele"]),
+                payment_days=_int(item.get("delai_paiement", 8), f"{where}.delai_paiement", source),
             )
         )
     numbers = [level.number for level in levels]

@@ -25,7 +25,7 @@ def french_date(value: date | None) -> str:
 
 
 def french_amount(value: Decimal) -> str:
-    """1 234,56 € with a narrow no-break space between thousands, as French typography wants."""
+    """1 234,56 € with no-break spaces: between thousands (NNBSP, as CLDR fr_FR) and before €."""
     sign = "-" if value < 0 else ""
     units, cents = f"{abs(value):.2f}".split(".")
     groups = []
@@ -38,3 +38,15 @@ def french_amount(value: Decimal) -> str:
 def plain_amount(value: Decimal) -> str:
     """1 234,56 € with plain spaces, for consoles (a Windows console may lack the narrow space)."""
     return french_amount(value).replace(NNBSP, " ").replace(NBSP, " ")
+
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def french_long_date(value: date) -> str:
+    """« 1er décembre 2026 », « 23 novembre 2026 »: the date of a French letter."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
