@@ -19,9 +19,11 @@ STATUSES = (PLANNED, SENDING, SENT, FAILED, CANCELLED)
 # The moves mark_sending/mark_sent/mark_failed may make; cancel_lot moves anything but CANCELLED
 # to CANCELLED. A move not listed here is a bug in the caller, hence a ValueError.
 TRANSITIONS: Mapping[str, frozenset[str]] = {
-    PLANNED: frozenset({SENDING}),
+    # planned -> failed: it could not even be prepared (its PDF failed); planned/failed -> cancelled:
+    # dropped from its lot (the customer paid in the meantime).
+    PLANNED: frozenset({SENDING, FAILED, CANCELLED}),
     SENDING: frozenset({SENT, FAILED}),
-    FAILED: frozenset({SENDING}),
+    FAILED: frozenset({SENDING, CANCELLED}),
     SENT: frozenset(),
     CANCELLED: frozenset(),
 }

@@ -136,8 +136,9 @@ class Journal:
         for number, amount, invoice_level in invoices:
             if not isinstance(amount, Decimal):
                 raise TypeError(f"invoice {number}: amount must be a Decimal, not {amount!r}")
-            if not isinstance(invoice_level, int) or invoice_level < 1:
-                raise ValueError(f"invoice {number}: level must be an int >= 1")
+            # 0: listed in the letter, never reminded before and not reaching level 1 yet.
+            if not isinstance(invoice_level, int) or invoice_level < 0:
+                raise ValueError(f"invoice {number}: level must be an int >= 0")
         stamp = _stamp(now)
         with self._transaction() as db:
             self._lot_status(lot_id, expected=LOT_OPEN)
@@ -175,6 +176,10 @@ class Journal:
     def mark_failed(self, reminder_id: int, now: datetime, error: str) -> None:
         """Record that sending failed for sure (the next run may retry it)."""
         self._move(reminder_id, FAILED, "updated_at = ?, error = ?", [_stamp(now), error])
+
+    def drop(self, reminder_id: int, now: datetime, reason: str) -> None:
+        """Take a planned or failed reminder out of its lot: it will not be sent (reason kept)."""
+        self._move(reminder_id, CANCELLED, "updated_at = ?, error = ?", [_stamp(now), reason])
 
     def _move(self, reminder_id: int, status: str, assignments: str, values: list) -> None:
         with self._transaction() as db:

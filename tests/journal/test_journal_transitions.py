@@ -110,7 +110,6 @@ def test_failure_then_retry(journal: Journal) -> None:
 
 ILLEGAL = [
     ("planned", "sent"),
-    ("planned", "failed"),
     ("planned", "planned"),
     ("sending", "sending"),
     ("sent", "sending"),
@@ -121,6 +120,9 @@ ILLEGAL = [
     ("cancelled", "sending"),
     ("cancelled", "sent"),
     ("cancelled", "failed"),
+    ("sending", "drop"),
+    ("sent", "drop"),
+    ("cancelled", "drop"),
 ]
 
 
@@ -147,6 +149,8 @@ def move(journal: Journal, reminder_id: int, to: str) -> None:
         journal.mark_sent(reminder_id, at(minutes=2), [])
     elif to == "failed":
         journal.mark_failed(reminder_id, at(minutes=2), "erreur")
+    elif to == "drop":
+        journal.drop(reminder_id, at(minutes=2), "payée entre-temps")
     elif to == "cancel":
         journal.cancel_lot(journal.reminder(reminder_id).lot_id, at(minutes=3))
     else:  # there is no way back to planned
@@ -266,7 +270,7 @@ def test_lot_transitions_that_are_bugs(journal: Journal) -> None:
         ("email", [], 1, ValueError),
         ("email", [("F1", Decimal(1), 1), ("F1", Decimal(2), 1)], 1, ValueError),
         ("email", [("F1", 1.5, 1)], 1, TypeError),
-        ("email", [("F1", Decimal(1), 0)], 1, ValueError),
+        ("email", [("F1", Decimal(1), -1)], 1, ValueError),
         ("email", [("F1", Decimal(1), 1)], 0, ValueError),
     ],
 )
@@ -298,3 +302,27 @@ def test_reminders_filters(journal: Journal) -> None:
     assert [r.id for r in journal.uncertain()] == [c]
     with pytest.raises(ValueError):
         journal.reminders(statuses=["envoyé"])
+
+
+@pytest.mark.parametrize("start", ["planned", "failed"])
+def test_drop_takes_a_reminder_out_of_its_lot(journal: Journal, start: str) -> None:
+    reminder_id = bring_to(journal, start)
+    journal.drop(reminder_id, at(minutes=5), "payée entre-temps")
+    row = journal.reminder(reminder_id)
+    assert (row.status, row.error) == ("cancelled", "payée entre-temps")
+    assert journal.history() == {}
+
+
+def test_planned_can_fail_before_any_sending(journal: Journal) -> None:
+    reminder_id = bring_to(journal, "planned")
+    journal.mark_failed(reminder_id, at(minutes=1), "PDF non produit")
+    assert status(journal, reminder_id) == "failed"
+
+
+def test_invoice_listed_without_a_level_is_recorded_at_level_0(journal: Journal) -> None:
+    lot = journal.create_lot(T0, REF, "p.xlsx")
+    reminder_id = plan_one(journal, lot, {"F1": 2, "F2": 0}, level=2)
+    journal.mark_sending(reminder_id, at(minutes=1))
+    journal.mark_sent(reminder_id, at(minutes=2), [])
+    history = journal.history()
+    assert (history["F1"].last_level, history["F2"].last_level, history["F2"].count) == (2, 0, 1)
