@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import python_calamine
+from openpyxl.utils import get_column_letter
 
 from models.errors import RelanceError
 from sources.cells import parse_flag, text_of
@@ -22,6 +23,11 @@ class SheetRow:
     sheet: str
     row: int
     values: dict[str, Any]
+    columns: Mapping[str, int]  # header -> column position (0-based), shared by the sheet's rows
+
+    def cell(self, header: str) -> str:
+        """Where a value stands, as Excel names it: « Clients!J5 »."""
+        return f"{self.sheet}!{get_column_letter(self.columns[header] + 1)}{self.row}"
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ def _rows(
         if not any(text_of(cell) for cell in cells):
             continue
         values = {h: (cells[i] if i < len(cells) else None) for h, i in index.items()}
-        row = SheetRow(name, number, values)
+        row = SheetRow(name, number, values, index)
         key = text_of(values[L.ID_HEADER])
         if key:
             by_id[key] = row
