@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -22,6 +21,7 @@ from models.proposal import Proposal
 from models.records import ZERO
 from models.settings import CHANNELS
 from workbook import layout as L
+from workbook.saving import save_atomically
 from workbook.styles import Styler
 
 INSTRUCTIONS = (
@@ -42,9 +42,8 @@ def write_proposal(
     files: Sequence[str],
 ) -> None:
     """Write the workbook at `path`, which must not exist yet: an edited proposal is never overwritten."""
-    if path.exists():
+    if path.exists():  # before building anything
         raise FileExistsError(path)
-    temporary = path.with_name(f".{path.stem}.en-cours{path.suffix}")
     workbook = Workbook(write_only=True)
     styler = Styler.install(workbook)
     _summary(workbook, styler, proposal, prepared_at, files)
@@ -53,13 +52,7 @@ def write_proposal(
     _anomalies(workbook, styler, proposal)
     _ageing(workbook, styler, proposal)
     _metadata(workbook, proposal, prepared_at, proposal_id, files)
-    try:
-        workbook.save(temporary)
-        if path.exists():
-            raise FileExistsError(path)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    save_atomically(workbook, path)
 
 
 def _sheet(

@@ -1,0 +1,22 @@
+"""Save a workbook under a temporary name, then rename it: a reader never sees half a file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from openpyxl import Workbook
+
+
+def save_atomically(workbook: Workbook, path: Path) -> None:
+    """Write `path`, which must not exist: a file the user may have edited is never replaced."""
+    if path.exists():
+        raise FileExistsError(path)
+    temporary = path.with_name(f".{path.stem}.en-cours{path.suffix}")
+    try:
+        workbook.save(temporary)
+        if path.exists():
+            raise FileExistsError(path)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
