@@ -42,6 +42,37 @@ class Folder:
     def journal(self) -> Path:
         return self.output / "journal.sqlite"
 
+    @property
+    def invoice_pdfs(self) -> Path:
+        """Copies of the invoices, `<N° facture>.pdf`, attached to reminders when present."""
+        return self.input / "factures_pdf"
+
+    @property
+    def lots(self) -> Path:
+        return self.output / "lots"
+
+    @property
+    def archives(self) -> Path:
+        return self.output / "archives"
+
+    @property
+    def simulation(self) -> Path:
+        return self.output / "simulation"
+
+    @property
+    def libreoffice_profile(self) -> Path:
+        """A private LibreOffice profile: never the user's own, never shared with an open LibreOffice."""
+        return self.output / ".libreoffice"
+
+    def free_path(self, directory: Path, stem: str, suffix: str) -> Path:
+        """directory/stem.suffix, or stem_2, stem_3… when taken: nothing is ever overwritten."""
+        path = directory / f"{stem}{suffix}"
+        number = 2
+        while path.exists():
+            path = directory / f"{stem}_{number}{suffix}"
+            number += 1
+        return path
+
     def check(self) -> None:
         if not self.root.is_dir():
             raise RelanceError(f"Le dossier {self.root} n'existe pas : vérifiez l'option --dossier.")
@@ -62,13 +93,7 @@ class Folder:
 
     def new_proposal_path(self, reference: date) -> Path:
         """proposition_AAAA-MM-JJ.xlsx, or _2, _3… when one exists: an edited proposal is never replaced."""
-        base = f"proposition_{reference.isoformat()}"
-        path = self.output / f"{base}.xlsx"
-        suffix = 2
-        while path.exists():
-            path = self.output / f"{base}_{suffix}.xlsx"
-            suffix += 1
-        return path
+        return self.free_path(self.output, f"proposition_{reference.isoformat()}", ".xlsx")
 
     def proposals(self) -> list[Path]:
         """The proposals of output/ (not archived), newest first: by reference date, then suffix."""
