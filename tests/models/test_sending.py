@@ -1,0 +1,142 @@
+"""Planning a lot: the accountant's choices applied to today's figures, each change told."""
+
+from decimal import Decimal
+
+import pytest
+
+from models.errors import RelanceError
+from models.proposal import build_proposal
+from models.sending import CustomerChoice, plan_lot
+from models.settings import Settings
+from tests.models.factories import TODAY, customer, invoice, payment, sent
+
+ADDRESS = {"address": ("1 rue Neuve",), "city": "Lyon", "phone": "04 78 00 00 00"}
+
+
+def current(invoices, payments=(), history=None, **customer_fields):
+    fields = {**ADDRESS, **customer_fields}
+    return build_proposal(
+        invoices, payments, {"C1": customer("C1", **fields)}, history or {}, Settings(), TODAY
+    )
+
+
+def choice(chase=True, level=None, channel=None, email="compta@client.example", message=""):
+    return {
+        "C1": CustomerChoice(
+            "C1", chase, level, channel, email, message, where="Clients, ligne 2", email_cell="Clients!C2"
+        )
+    }
+
+
+def plan(proposal, choices, included=None, shown=None):
+    included = included if included is not None else {("C1", "F1"): True, ("C1", "F2"): True}
+    return plan_lot(proposal, choices, included, shown or {}, Settings())
+
+
+def test_validated_customer_becomes_a_reminder_with_todays_amounts():
+    proposal = current([invoice("F1", "100", due="2026-09-01"), invoice("F2", "50", due="2026-11-01")])
+    result = plan(proposal, choice(message=" Merci "), shown={("C1", "F1"): Decimal("100")})
+    (reminder,) = result.reminders
+    assert (reminder.level.number, reminder.channel, reminder.message) == (1, "email", "Merci")
+    assert [(i.number, i.remaining, i.level) for i in reminder.invoices] == [
+        ("F1", Decimal("100"), 1),
+        ("F2", Decimal("50"), 1),
+    ]
+    assert reminder.total == Decimal("150") and result.notes == ()
+
+
+def test_unticked_customer_is_not_sent():
+    proposal = current([invoice("F1", "100")])
+    assert plan(proposal, choice(chase=False)).reminders == ()
+
+
+def test_invoice_paid_since_the_proposal_is_dropped_and_told():
+    proposal = current([invoice("F1", "100"), invoice("F2", "50")], [payment("100", reference="F1")])
+    result = plan(proposal, choice())
+    assert [i.number for i in result.reminders[0].invoices] == ["F2"]
+    assert result.notes == ("Facture F1 (Client C1) réglée depuis la proposition : retirée.",)
+
+
+def test_changed_balance_uses_todays_amount_and_is_told():
+    proposal = current([invoice("F1", "100")], [payment("30", reference="F1")])
+    result = plan(proposal, choice(), {("C1", "F1"): True}, shown={("C1", "F1"): Decimal("100.00")})
+    assert result.reminders[0].invoices[0].remaining == Decimal("70")
+    assert result.notes == (
+        "Facture F1 (Client C1) : reste dû aujourd'hui 70,00 € (au lieu de 100,00 € dans la proposition) : "
+        "la lettre indique le montant d'aujourd'hui.",
+    )
+
+
+def test_customer_who_paid_everything_is_not_chased():
+    proposal = current([invoice("F1", "100")], [payment("150")])
+    result = plan(proposal, choice())
+    assert result.reminders == ()
+    assert result.notes == ("Client C1 (C1) ne doit plus rien d'échu : pas de relance.",)
+
+
+def test_unticked_or_deleted_invoice_is_left_out():
+    proposal = current([invoice("F1", "100"), invoice("F2", "50")])
+    result = plan(proposal, choice(), included={("C1", "F1"): False})
+    assert result.reminders == ()
+    assert result.notes == ("Client C1 (C1) n'a plus de facture à relancer : pas de relance.",)
+
+
+def test_edited_email_level_and_channel_win():
+    proposal = current([invoice("F1", "100", due="2026-09-01")], history={"F1": sent(1, "2026-10-01")})
+    (reminder,) = plan(
+        proposal, choice(level=3, channel="email+courrier", email="autre@client.example")
+    ).reminders
+    assert (reminder.level.number, reminder.channel, reminder.customer.email) == (
+        3,
+        "email+courrier",
+        "autre@client.example",
+    )
+    # the letter says mise en demeure, but the invoice moves one step only
+    assert reminder.invoices[0].level == 2
+
+
+def test_lowered_level_caps_the_invoices_level():
+    proposal = current([invoice("F1", "100", due="2026-09-01")], history={"F1": sent(1, "2026-10-01")})
+    (reminder,) = plan(proposal, choice(level=1)).reminders
+    assert (reminder.level.number, reminder.invoices[0].level) == (1, 1)
+
+
+def test_customer_ticked_by_hand_before_its_time_gets_the_next_level():
+    proposal = current([invoice("F1", "100", due="2026-11-20")])  # 3 days: too early
+    assert not proposal.customers[0].chase
+    (reminder,) = plan(proposal, choice(), included={("C1", "F1"): True}).reminders
+    assert (reminder.level.number, reminder.invoices[0].level) == (1, 1)
+
+
+def test_young_invoice_listed_with_level_0():
+    proposal = current([invoice("F1", "100", due="2026-10-01"), invoice("F2", "50", due="2026-11-20")])
+    (reminder,) = plan(proposal, choice()).reminders
+    assert [(i.number, i.level) for i in reminder.invoices] == [("F1", 1), ("F2", 0)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"email": ""},
+            "Client C1 (Clients, ligne 2) : canal « Email » mais pas d'adresse email ; saisissez-la en "
+            "Clients!C2 ou choisissez le canal Courrier.",
+        ),
+        (
+            {"email": "pas-une-adresse"},
+            "Client C1 (Clients, ligne 2) : l'adresse email « pas-une-adresse » n'est pas valide "
+            "(Clients!C2).",
+        ),
+    ],
+)
+def test_a_reminder_that_cannot_reach_its_customer_stops_everything(kwargs, message):
+    proposal = current([invoice("F1", "100")])
+    with pytest.raises(RelanceError) as error:
+        plan(proposal, choice(**kwargs))
+    assert str(error.value) == message
+
+
+def test_letter_without_postal_address_stops_everything():
+    proposal = current([invoice("F1", "100")], address=(), city="")
+    with pytest.raises(RelanceError, match="pas d'adresse postale"):
+        plan(proposal, choice(channel="courrier"))
