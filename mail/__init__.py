@@ -1,0 +1,1 @@
+"""Email: SMTP settings from .env, messages, sending through yagmail, .eml files."""
