@@ -45,6 +45,7 @@ class Outcome:
 
     sent: list[Job] = field(default_factory=list)
     failed: list[tuple[Job, str]] = field(default_factory=list)
+    uncertain: list[tuple[Job, str]] = field(default_factory=list)  # may have left: never resent silently
     emails: int = 0
     eml_files: list[Path] = field(default_factory=list)
     bundle: Path | None = None
@@ -111,8 +112,7 @@ def _letters(jobs: Sequence[Job], how: Delivery, outcome: Outcome) -> dict[Job, 
             list(docx.values()), letters_dir, how.converter, profile_dir=how.folder.libreoffice_profile
         )
     except ConversionError as error:
-        failed = set(error.failed)
-        converted = {d: letters_dir / f"{d.stem}.pdf" for d in docx.values() if d not in failed}
+        converted = error.converted
     pdfs = {}
     for job, path in docx.items():
         if path in converted:
@@ -161,7 +161,10 @@ def _emails(jobs: Sequence[Job], pdfs: dict[Job, Path], how: Delivery, outcome: 
             try:
                 mailer.send(email)
             except SendFailure as failure:
-                _fail(job, failure.message, how, outcome)
+                if failure.maybe_sent:  # the server may have it: stays `sending`, for a decision
+                    outcome.uncertain.append((job, failure.message))
+                else:
+                    _fail(job, failure.message, how, outcome)
                 continue
             except RelanceError as error:  # the login is refused mid-run: stop at once
                 _fail(job, error.message, how, outcome)

@@ -73,6 +73,12 @@ def send(
     ask: Callable[[str], str] | None,
 ) -> int:
     """Send the latest validated proposal; the exit code (0 all sent, 3 some failed)."""
+    if not folder.proposals():
+        out.write(
+            "Rien à envoyer : aucune proposition en attente dans output/ (celles déjà envoyées sont "
+            "dans output/archives/) ; lancez « preparer » pour en faire une.\n"
+        )
+        return OK
     path = latest_proposal(folder)
     edited = read_proposal(path)
     status = edited.status
@@ -278,7 +284,7 @@ def _act(
         jobs.append(Job(reminder, reminder_id, file_stem(number, reminder)))
     outcome = deliver(jobs, replace(how, out_dir=folder.lots / lot_id))
     _report(folder, f"Lot {lot_id}", outcome, out)
-    if outcome.failed or outcome.stopped or uncertain:
+    if outcome.failed or outcome.uncertain or outcome.stopped or uncertain:
         out.write("Relancez « envoyer » pour réessayer : ce qui est parti ne repartira pas.\n")
         return SOME_FAILED
     journal.complete_lot(lot_id, how.now())
@@ -322,6 +328,12 @@ def _report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
     for job, reason in outcome.failed:
         customer = job.reminder.customer
         out.write(f"  Échec : {customer.name} ({customer.code}) : {reason}\n")
+    for job, reason in outcome.uncertain:
+        customer = job.reminder.customer
+        out.write(
+            f"  Incertain : {customer.name} ({customer.code}) : {reason} ; il n'est pas renvoyé sans "
+            "« envoyer --renvoyer-incertains ».\n"
+        )
     if outcome.stopped:
         out.write(f"Envoi arrêté : {outcome.stopped}\n")
 
