@@ -40,7 +40,7 @@ def smtp_server() -> Iterator[ServerFactory]:
 
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for localhost and 127.0.0.1, made with the openssl command."""
+    """A self-signed certificate for `localhost` only (not 127.0.0.1), made with the openssl command."""
     openssl = shutil.which("openssl")
     if not openssl:
         pytest.fail("La commande openssl est introuvable : installez le paquet openssl.")
@@ -50,7 +50,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         [
             *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
             *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"),
-            *("-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"),
+            *("-addext", "subjectAltName=DNS:localhost"),
         ],
         check=True,
         capture_output=True,
