@@ -84,6 +84,11 @@ def send(
     status = edited.status
     if not status.validated:
         raise not_validated(folder, path, status.validated_cell, status.validated_value)
+    if not options.simulation and not options.yes and ask is None:
+        raise RelanceError(
+            "Envoi non confirmé : sans terminal, Relance ne pose pas de question ; "
+            "ajoutez --oui pour envoyer."
+        )
     choices = read_choices(edited, settings)
     key = f"{path.name} [{status.proposal_id[:12]}]"
     journal = None if options.simulation else Journal.open(folder.journal)
@@ -241,13 +246,8 @@ def _summary(todo: list[tuple[Reminder, int | None]], how: Delivery, out: TextIO
 
 
 def _confirmed(options: SendOptions, ask: Callable[[str], str] | None, out: TextIO) -> bool:
-    if options.yes:
+    if options.yes or ask is None:  # no terminal without --oui was refused at the start
         return True
-    if ask is None:
-        raise RelanceError(
-            "Envoi non confirmé : sans terminal, Relance ne pose pas de question ; "
-            "ajoutez --oui pour envoyer."
-        )
     answer = ask("Confirmer l'envoi ? [o/N] ").strip().lower()
     if answer in ("o", "oui", "y", "yes"):
         return True

@@ -29,6 +29,7 @@ class CustomerChoice:
     message: str
     where: str  # the row, for messages: « Clients, ligne 5 »
     email_cell: str = ""  # « Clients!C5 »
+    name: str = ""  # as the workbook shows it
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def plan_lot(
         if not choice.chase:
             continue
         line = lines.get(code)
-        name = line.customer.name if line else code
+        name = line.customer.name if line else choice.name or code
         if line is None or line.total_due <= 0 or line.total_overdue <= 0:
             notes.append(f"{name} ({code}) ne doit plus rien d'échu : pas de relance.")
             continue

@@ -44,6 +44,7 @@ def read_choices(edited: EditedProposal, settings: Settings) -> Choices:
             message=text_of(row.values["Message"]),
             where=f"{row.sheet}, ligne {row.row}",
             email_cell=row.cell("Email"),
+            name=text_of(row.values["Client"]),
         )
     included: dict[tuple[str, str], bool] = {}
     shown: dict[tuple[str, str], Decimal | None] = {}
