@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import socket
@@ -107,6 +108,11 @@ class Mailer:
             if translated is None:
                 raise
             raise translated from error
+        # TLS writes a message as several records; with Nagle's algorithm each later record waits for
+        # the server's delayed ACK (40 ms on Linux, 200 ms on Windows): 26 s instead of 5 s for 500
+        # emails over STARTTLS in benchmarks/bench_mail.py. Whole commands are written at once anyway.
+        with contextlib.suppress(OSError):
+            client.smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._client = client
         self.connections += 1
 
