@@ -110,6 +110,20 @@ def test_wrong_password_stops_before_the_first_message(
     assert inbox.data_count == 0
 
 
+def test_empty_password_never_prompts_nor_asks_a_keyring(
+    smtp_server: ServerFactory, server_tls: ssl.SSLContext, trust_certificate: None
+) -> None:
+    # load_mail_settings refuses this; settings built otherwise must still not reach yagmail's
+    # keyring-then-getpass path (that path raises here: no keyring installed, no terminal).
+    logins = Logins("relances", "secret")
+    port = smtp_server(Inbox(), tls_context=server_tls, authenticator=logins)
+    settings = mail_settings(port, host="localhost", security="starttls", user="relances", password="")
+    with pytest.raises(RelanceError) as caught, Mailer(settings):
+        pass
+    assert str(caught.value).startswith("Le serveur SMTP localhost a refusé l'identifiant ou le mot de passe")
+    assert logins.attempts[0] == ("relances", "")
+
+
 def test_untrusted_certificate_is_refused(
     smtp_server: ServerFactory, server_tls: ssl.SSLContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
