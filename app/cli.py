@@ -1,6 +1,7 @@
 """The command line: parse the French arguments, run one command, turn user errors into one sentence.
 
-Exit codes: 0 done (also "nothing to do"), 1 user error, 2 bad command line, 4 unexpected error.
+Exit codes: 0 done (also "nothing to do"), 1 user error, 2 bad command line, 3 some reminders failed
+(the next run retries them), 4 unexpected error.
 """
 
 from __future__ import annotations
@@ -8,21 +9,26 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from app.cancel import cancel
 from app.config import load_settings
 from app.folder import Folder
 from app.prepare import prepare, summary
+from app.send import SendOptions, latest_proposal, send
 from app.status import status
 from models.errors import RelanceError
+from workbook.reader import read_status
 
-OK, USER_ERROR, BAD_COMMAND_LINE, UNEXPECTED = 0, 1, 2, 4
+OK, USER_ERROR, BAD_COMMAND_LINE, SOME_FAILED, UNEXPECTED = 0, 1, 2, 3, 4
 
 COMMANDS = {
     "preparer": "lire les exports de input/ et écrire la proposition de relances dans output/",
+    "envoyer": "envoyer la dernière proposition validée (lettres PDF, emails, courriers, appels)",
+    "annuler": "annuler le lot LOT déjà envoyé (ses relances ne comptent plus)",
     "etat": "dire ce qui est en attente (proposition à valider, prête à envoyer) et le bilan du journal",
 }
 
@@ -66,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="relance.py",
         description="Relance : relances des factures clients impayées, à partir des exports comptables.",
-        epilog="Sans commande (double-clic), Relance fait l'étape suivante : aujourd'hui, préparer.",
+        epilog="Sans commande (double-clic), Relance fait l'étape suivante : envoyer la proposition "
+        "validée s'il y en a une, sinon en préparer une.",
     )
     parser.add_argument(
         "commande",
@@ -74,6 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(COMMANDS),
         metavar="COMMANDE",
         help="; ".join(f"{name} : {text}" for name, text in COMMANDS.items()),
+    )
+    parser.add_argument("lot", nargs="?", metavar="LOT", help="pour annuler : le numéro du lot (voir etat)")
+    parser.add_argument("--oui", action="store_true", help="envoyer sans demander de confirmation")
+    parser.add_argument(
+        "--simulation",
+        action="store_true",
+        help="tout préparer dans output/simulation/ (PDF, emails .eml, liasse) "
+        "sans rien envoyer ni enregistrer",
+    )
+    parser.add_argument(
+        "--renvoyer-incertains",
+        action="store_true",
+        help="renvoyer les relances dont l'envoi a été interrompu (le destinataire les a peut-être reçues)",
     )
     parser.add_argument(
         "--dossier",
@@ -101,31 +121,52 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     now: datetime | None = None,
+    ask: Callable[[str], str] = input,
+    interactive: bool | None = None,
 ) -> int:
-    """Run one command; return the exit code. `default_root` is the folder of relance.py."""
+    """Run one command; return the exit code. `default_root` is the folder of relance.py.
+
+    `now` fixes the clock (tests); `ask` asks the user a question, only when the run is
+    `interactive` (default: standard input is a terminal; never under the Task Scheduler).
+    """
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    if args.commande == "annuler" and not args.lot:
+        return _bad_command_line("annuler : indiquez le numéro du lot, par exemple « annuler 2026-11-23-1 »")
+    if args.lot and args.commande != "annuler":
+        return _bad_command_line(f"argument en trop : {args.lot}")
     _logging(stderr, args.quiet, args.verbose)
-    now = now or datetime.now().replace(microsecond=0)
+    clock = (lambda: now) if now else (lambda: datetime.now().replace(microsecond=0))
+    if interactive is None:
+        interactive = sys.stdin is not None and sys.stdin.isatty()
+    question = ask if interactive else None
     folder = Folder((args.dossier or default_root).resolve())
+    options = SendOptions(yes=args.oui, simulation=args.simulation, retry_uncertain=args.renvoyer_incertains)
     try:
         folder.check()
         settings = load_settings(folder.config)
-        today = args.date or now.date()
-        command = args.commande or "preparer"
-        if command == "etat":
+        today = args.date or clock().date()
+        if args.commande == "etat":
             status(folder, stdout)
+        elif args.commande == "annuler":
+            cancel(folder, args.lot, clock(), stdout)
+        elif args.commande == "envoyer":
+            return send(folder, settings, today, clock, stdout, options, question)
+        elif args.commande == "preparer" or not _waiting(folder, stdout, question):
+            summary(prepare(folder, settings, today, clock()), folder, stdout, quiet=args.quiet)
         else:
-            summary(prepare(folder, settings, today, now), folder, stdout, quiet=args.quiet)
+            return send(folder, settings, today, clock, stdout, options, question)
     except RelanceError as error:
         stderr.write(f"Erreur : {error}\n")
         return USER_ERROR
+    except _NothingMore:
+        return OK
     except KeyboardInterrupt:
-        stderr.write("Interrompu : rien n'a été écrit à moitié.\n")
+        stderr.write("Interrompu. Le journal sait ce qui est parti : relancez pour continuer.\n")
         return USER_ERROR
     except Exception as error:  # a bug: say it in one sentence, details with -v
         logging.getLogger("relance").debug("Erreur inattendue", exc_info=True)
@@ -135,6 +176,37 @@ def main(
         )
         return UNEXPECTED
     return OK
+
+
+def _waiting(folder: Folder, out: TextIO, ask: Callable[[str], str] | None) -> bool:
+    """The double-click's choice: True to send a validated proposal, False to prepare a new one."""
+    proposals = folder.proposals()
+    if not proposals:
+        return False
+    path = latest_proposal(folder)
+    state = read_status(path)
+    if state.validated:
+        return True
+    out.write(
+        f"La proposition {folder.show(path)} attend votre validation : mettez Oui dans la cellule "
+        f"{state.validated_cell} (« Envoi validé ») de l'onglet Synthèse, enregistrez, "
+        "puis relancez Relance.\n"
+    )
+    if ask is not None and ask("Préparer plutôt une nouvelle proposition ? [o/N] ").strip().lower() in (
+        "o",
+        "oui",
+    ):
+        return False
+    raise _NothingMore
+
+
+class _NothingMore(Exception):
+    """The double-click said what waits and has nothing more to do."""
+
+
+def _bad_command_line(message: str) -> int:
+    sys.stderr.write(f"Ligne de commande incorrecte : {message}. Aide : python relance.py --help\n")
+    return BAD_COMMAND_LINE
 
 
 def _logging(stream: TextIO, quiet: bool, verbose: bool) -> None:

@@ -2,7 +2,8 @@
 
 import re
 
-from app.cli import COMMANDS, OK, UNEXPECTED, USER_ERROR
+from app.cli import COMMANDS, OK, SOME_FAILED, UNEXPECTED, USER_ERROR
+from models.reminders import FIELDS as TEMPLATE_FIELDS
 from sources.columns import FIELDS
 from tests.conftest import ROOT
 
@@ -12,11 +13,11 @@ TOML = (ROOT / "relance.toml").read_text(encoding="utf-8")
 
 def test_every_command_is_documented():
     for name in COMMANDS:
-        assert f"| `{name}` |" in README
+        assert re.search(rf"^\| `{name}( [A-Z]+)?` \|", README, re.M), name
 
 
 def test_every_exit_code_is_documented():
-    for code in (OK, USER_ERROR, 2, UNEXPECTED):
+    for code in (OK, USER_ERROR, 2, SOME_FAILED, UNEXPECTED):
         assert re.search(rf"^\| {code} \| ", README, re.M), code
 
 
@@ -35,3 +36,8 @@ def test_readme_test_command_is_what_ci_runs():
 
 def test_readme_demo_command_runs_relance_on_the_demo():
     assert "pip install -r requirements.txt && .venv/bin/python relance.py --date 2026-11-23" in README
+
+
+def test_every_template_field_is_documented():
+    for name in TEMPLATE_FIELDS:
+        assert f"`{name}" in README, name

@@ -51,13 +51,13 @@ def test_prepare_on_demo_data(folder):
     assert (folder / "output" / "proposition_2026-11-23.xlsx").exists()
 
 
-def test_no_command_prepares_and_a_second_run_never_overwrites(folder):
+def test_a_second_preparation_never_overwrites(folder):
     assert run("--dossier", str(folder), "--date", "2026-11-23", "-q")[0] == 0
     first = folder / "output" / "proposition_2026-11-23.xlsx"
     book = openpyxl.load_workbook(first)
     book["Synthèse"]["B3"] = "Oui"
     book.save(first)
-    code, out, err = run("--dossier", str(folder), "--date", "2026-11-23", "-q")
+    code, out, err = run("preparer", "--dossier", str(folder), "--date", "2026-11-23", "-q")
     assert (code, out, err) == (0, "Proposition écrite : output/proposition_2026-11-23_2.xlsx\n", "")
     assert openpyxl.load_workbook(first)["Synthèse"]["B3"].value == "Oui"
 
@@ -162,7 +162,11 @@ def test_missing_folder(tmp_path):
             ["--date", "23/11/2026"],
             "option --date : « 23/11/2026 » n'est pas une date AAAA-MM-JJ (ex. 2026-11-23)",
         ),
-        (["envoyr"], "option COMMANDE : choix inconnu : 'envoyr' (possibles : 'preparer', 'etat')"),
+        (
+            ["envoyr"],
+            "option COMMANDE : choix inconnu : 'envoyr' "
+            "(possibles : 'preparer', 'envoyer', 'annuler', 'etat')",
+        ),
         (["--inconnu"], "arguments non reconnus : --inconnu"),
         (["-q", "-v"], "option -v/--verbose : incompatible avec l'option -q/--quiet"),
     ],
@@ -186,7 +190,7 @@ def test_double_click_uses_the_folder_of_relance_py_not_the_current_directory(tm
     """As the Task Scheduler or Explorer start it: another current directory, no --dossier."""
     install = tmp_path / "Relance"
     install.mkdir()
-    for name in ("relance.py", "app", "models", "sources", "workbook", "journal"):
+    for name in ("relance.py", "app", "models", "sources", "workbook", "journal", "letters", "mail"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, install / name, ignore=shutil.ignore_patterns("__pycache__"))
