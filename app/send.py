@@ -296,9 +296,8 @@ def _act(
 
 def _plan(journal: Journal, lot_id: str, reminder: Reminder, now: datetime) -> int:
     customer = reminder.customer
-    recipient = (
-        customer.email if reminder.by_email else customer.phone if reminder.by_phone else customer.city
-    )
+    postal = ", ".join([*customer.address, f"{customer.postal_code} {customer.city}".strip()])
+    recipient = customer.email if reminder.by_email else customer.phone if reminder.by_phone else postal
     return journal.plan(
         lot_id,
         customer.code,
