@@ -64,6 +64,8 @@ class Delivery:
     converter: str
     mail: MailSettings | None  # None: emails are written as .eml files
     sender: str  # for .eml files
+    sender_name: str
+    reply_to: str
     journal: Journal | None  # None: a simulation, nothing recorded
     now: Callable[[], datetime]
 
@@ -150,7 +152,7 @@ def _emails(jobs: Sequence[Job], pdfs: dict[Job, Path], how: Delivery, outcome: 
         for job, email in messages:
             _start(job, how)
             target = how.out_dir / f"{job.stem}.eml"
-            write_eml(email, target, how.sender)
+            write_eml(email, target, how.sender, how.sender_name, how.reply_to)
             outcome.eml_files.append(target)
             _left(job, email, [target], how, outcome, post)
         return post

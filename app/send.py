@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from email.utils import parseaddr
 from pathlib import Path
 from typing import TextIO
 
@@ -219,6 +220,8 @@ def _prepare_delivery(
             with Mailer(mail):
                 pass
     folder.ensure_output()
+    # Without SMTP (.eml files, simulation), the sender still comes from .env, else from [societe].
+    name, address = parseaddr(env.get("MAIL_FROM", ""))
     return Delivery(
         folder=folder,
         settings=settings,
@@ -226,7 +229,11 @@ def _prepare_delivery(
         out_dir=folder.simulation,
         converter=converter,
         mail=mail,
-        sender=env.get("MAIL_FROM", "") or settings.company.email or "relances@example.invalid",
+        sender=mail.sender if mail else address or settings.company.email or "relances@example.invalid",
+        sender_name=mail.sender_name
+        if mail
+        else env.get("MAIL_FROM_NAME", "") or name or settings.company.name,
+        reply_to=mail.reply_to if mail else env.get("MAIL_REPLY_TO", ""),
         journal=journal,
         now=now,
     )

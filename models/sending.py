@@ -14,7 +14,8 @@ from models.reminders import Reminder, ReminderInvoice
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
 
-_EMAIL = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+")
+# ASCII only: SMTP servers without SMTPUTF8 refuse accented addresses (andré@…).
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
