@@ -56,6 +56,8 @@ class _Letter(DocxTemplate):
 # autoescape: a customer named 'Dupont & Fils <SARL>' must not break the document's XML;
 # StrictUndefined: a field the template names but the letter lacks is an error, never a blank.
 _LETTER_ENV = _CompiledOnce(undefined=StrictUndefined, autoescape=True)
+# Email text is plain: no escaping; block tags alone on their line leave no blank line behind.
+_EMAIL_ENV = _CompiledOnce(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 
 def template_path(folder: Path, level: Level) -> Path:
@@ -101,7 +103,7 @@ def render_email(template: Path, fields: dict[str, Any]) -> tuple[str, str]:
     """Fill the email text template: its first line gives the subject, the rest the body."""
     source = _read_text(template)
     try:
-        text = _email_env().from_string(source).render(fields)
+        text = _EMAIL_ENV.from_string(source).render(fields)
     except TemplateError as error:
         raise RelanceError(_template_error(template, error, [source])) from None
     return _split_email(template, text)
@@ -113,7 +115,7 @@ def render_email(template: Path, fields: dict[str, Any]) -> tuple[str, str]:
 def _check_docx(path: Path) -> None:
     parts = _docx_parts(_open_docx(path))
     for part in parts:
-        _check_fields(path, _parse(_LETTER_ENV, path, part))
+        _check_fields(path, part)
     for fields in _sample_fields():
         # A trial render catches what reading cannot (a filter that does not exist, an index too far).
         try:
@@ -123,9 +125,7 @@ def _check_docx(path: Path) -> None:
 
 
 def _check_email(path: Path) -> None:
-    source = _read_text(path)
-    env = _email_env()
-    _check_fields(path, _parse(env, path, source))
+    _check_fields(path, _read_text(path))
     for fields in _sample_fields():
         render_email(path, fields)
 
@@ -137,10 +137,14 @@ def _parse(env: Environment, path: Path, source: str) -> nodes.Template:
         raise RelanceError(_template_error(path, error, [source])) from None
 
 
-def _check_fields(path: Path, ast: nodes.Template) -> None:
+def _check_fields(path: Path, source: str) -> None:
     """Every name a template reads is a field of FIELDS, and every `x.y` a key of that field."""
+    ast = _parse(_LETTER_ENV if path.suffix == ".docx" else _EMAIL_ENV, path, source)
     sample = _sample_fields()[0]
-    undeclared = meta.find_undeclared_variables(ast)
+    try:
+        undeclared = meta.find_undeclared_variables(ast)
+    except TemplateSyntaxError as error:  # an unknown filter is found while compiling
+        raise RelanceError(_template_error(path, error, [source])) from None
     loops = {
         loop.target.name: loop.iter.name
         for loop in ast.find_all(nodes.For)
@@ -189,6 +193,9 @@ def _template_error(path: Path, error: TemplateError, sources: list[str]) -> str
     where = _near(error, sources)
     near = f" près de « {where} »" if where else ""
     message = str(error.message or "")
+    unknown_filter = re.match(r"No (filter|test) named '([^']+)'", message)
+    if unknown_filter:
+        return f"Le modèle {_show(path)} utilise un filtre inconnu « {unknown_filter.group(2)} »{near}."
     if isinstance(error, TemplateSyntaxError):
         if "end of template" in message:
             return (
@@ -277,11 +284,6 @@ def _read_text(path: Path) -> str:
             f"Le modèle {_show(path)} n'est pas enregistré en UTF-8 : dans le Bloc-notes, "
             "« Enregistrer sous… » puis choisissez l'encodage UTF-8."
         ) from None
-
-
-def _email_env() -> Environment:
-    # Plain text: no escaping; block tags alone on their line leave no blank line behind.
-    return Environment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 
 _SUBJECT = re.compile(r"\s*objet\s*:(.*)", re.IGNORECASE)

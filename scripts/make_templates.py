@@ -213,7 +213,9 @@ def address_blocks(doc: Document) -> None:
     tag(sender, "{%p for ligne in societe.adresse %}")
     para(sender, "{{ ligne }}")
     tag(sender, "{%p endfor %}")
+    tag(sender, "{%p if societe.code_postal or societe.ville %}")
     para(sender, "{{ societe.code_postal }} {{ societe.ville }}")
+    tag(sender, "{%p endif %}")
     for key, label in (("telephone", "Tél. : "), ("email", "Email : "), ("siret", "SIRET : ")):
         tag(sender, f"{{%p if societe.{key} %}}")
         para(sender, f"{label}{{{{ societe.{key} }}}}", size=9.5, color=GREY)
@@ -234,7 +236,13 @@ def address_blocks(doc: Document) -> None:
 
 def place_and_subject(doc: Document, *, registered: bool = False) -> None:
     indent = WINDOW_LEFT_CM - LEFT_MARGIN_CM
-    para(doc, "{{ lieu }}, le {{ date_lettre }}", before=14, after=14, indent_cm=indent)
+    para(
+        doc,
+        "{% if lieu %}{{ lieu }}, le{% else %}Le{% endif %} {{ date_lettre }}",
+        before=14,
+        after=14,
+        indent_cm=indent,
+    )
     if registered:
         para(doc, "Lettre recommandée avec accusé de réception", bold=True, after=4)
     p = para(doc, "", after=2)
@@ -306,7 +314,9 @@ def closing(doc: Document, formula: str) -> None:
     tag(doc, "{%p if societe.fonction %}")
     para(doc, "{{ societe.fonction }}", indent_cm=indent, keep_next=True)
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if societe.signataire %}")
     para(doc, "{{ societe.nom }}", indent_cm=indent)
+    tag(doc, "{%p endif %}")
 
 
 def footer(doc: Document) -> None:
