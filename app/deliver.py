@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.folder import Folder
+from app.progress import progress
 from journal import Journal
 from letters.bundle import merge_pdfs
 from letters.pdf import ConversionError, to_pdf
@@ -99,9 +100,7 @@ def _letters(jobs: Sequence[Job], how: Delivery, outcome: Outcome) -> dict[Job, 
     letters_dir = how.out_dir
     letters_dir.mkdir(parents=True, exist_ok=True)
     docx: dict[Job, Path] = {}
-    for job in jobs:
-        if job.reminder.by_phone:
-            continue
+    for job in progress([j for j in jobs if not j.reminder.by_phone], "Lettres Word"):
         target = letters_dir / f"{job.stem}.docx"
         fields = template_fields(job.reminder, how.settings.company, how.today)
         render_letter(template_path(how.folder.templates, job.reminder.level), fields, target)
@@ -158,7 +157,7 @@ def _emails(jobs: Sequence[Job], pdfs: dict[Job, Path], how: Delivery, outcome: 
         return post
     log.info("Envoi de %d email(s) par %s", len(messages), how.mail.host)
     with Mailer(how.mail) as mailer:
-        for job, email in messages:
+        for job, email in progress(messages, "Envoi des emails"):
             _start(job, how)
             try:
                 mailer.send(email)
@@ -225,9 +224,19 @@ def _done(job: Job, files: list[Path], how: Delivery, outcome: Outcome) -> None:
     if how.journal is not None and job.id is not None:
         how.journal.mark_sent(job.id, how.now(), [how.folder.show(f) for f in files])
     outcome.sent.append(job)
+    log.debug("Relance faite : %s, %s", _who(job), ", ".join(how.folder.show(f) for f in files))
 
 
 def _fail(job: Job, reason: str, how: Delivery, outcome: Outcome) -> None:
     if how.journal is not None and job.id is not None:
         how.journal.mark_failed(job.id, how.now(), reason)
     outcome.failed.append((job, reason))
+    log.warning("Relance en échec : %s : %s", _who(job), reason)
+
+
+def _who(job: Job) -> str:
+    reminder = job.reminder
+    return (
+        f"{reminder.customer.name} ({reminder.customer.code}), niveau {reminder.level.number}, "
+        f"{reminder.channel}"
+    )
