@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +11,8 @@ from pypdf import PdfWriter
 from pypdf.errors import PyPdfError
 
 from models.errors import RelanceError
+
+log = logging.getLogger("relance")
 
 
 def merge_pdfs(parts: Sequence[Path], target: Path) -> int:
@@ -24,8 +27,14 @@ def merge_pdfs(parts: Sequence[Path], target: Path) -> int:
     for part in parts:
         try:
             writer.append(part, import_outline=False)
+        except FileNotFoundError:
+            raise RelanceError(f"Le PDF {part.name} est introuvable dans {part.parent}.") from None
         except (OSError, PyPdfError, ValueError) as error:
-            raise RelanceError(f"Le PDF {part.name} est illisible ({part.parent}) : {error}.") from None
+            log.debug("pypdf ne lit pas %s : %s", part, error)
+            raise RelanceError(
+                f"Le PDF {part.name} de {part.parent} est illisible : "
+                "remplacez-le par une copie qui s'ouvre, ou retirez-le."
+            ) from None
     pages = len(writer.pages)
     temporary = target.with_name(f".{target.name}.tmp")
     try:

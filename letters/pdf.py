@@ -36,10 +36,14 @@ class ConversionError(RelanceError):
     def __init__(self, failed: list[Path], converted: dict[Path, Path] | None = None) -> None:
         names = ", ".join(path.name for path in failed[:10])
         more = f" et {len(failed) - 10} autres" if len(failed) > 10 else ""
-        what = "la lettre" if len(failed) == 1 else f"{len(failed)} lettres"
+        what = "la lettre" if len(failed) == 1 else _letters(len(failed))
         super().__init__(f"La conversion en PDF a échoué pour {what} : {names}{more}.")
         self.failed = failed
         self.converted = converted or {}
+
+
+def _letters(count: int) -> str:
+    return "1 lettre" if count == 1 else f"{count} lettres"
 
 
 def find_soffice() -> Path | None:
@@ -238,8 +242,8 @@ def _soffice(soffice: Path, chunk: Sequence[Path], out_dir: Path, profile_dir: P
             _kill_tree(process)
             process.communicate()
             raise RelanceError(
-                f"LibreOffice n'a pas fini de convertir {len(chunk)} lettres en PDF "
-                f"en {timeout:.0f} secondes et a été arrêté : relancez la commande, "
+                f"LibreOffice n'a pas fini de convertir {_letters(len(chunk))} en PDF "
+                f"en {timeout:g} secondes et a été arrêté : relancez la commande, "
                 "et réinstallez LibreOffice si cela se reproduit."
             ) from None
     if process.returncode:
