@@ -44,6 +44,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("mode_reglement", "Mode de règlement", "Mode de paiement", "Mode pmt",
                "Mode règlement", "Règlement"),
         _field("litige", "Litige", "En litige"),
+        _field("bloque", "Bloqué", "Bloque"),
     ),
     "reglements": (
         _field("date", "Date règlement", "Date de règlement", "Date opération", "Date paiement",
@@ -67,6 +68,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("telephone", "Téléphone", "Tél", "Tel", "Téléphone fixe", "Portable", "Mobile"),
         _field("type", "Type", "Type client", "Catégorie", "Nature"),
         _field("ne_pas_relancer", "Ne pas relancer", "Exclu des relances", "Pas de relance"),
+        # "Échéance" is not a synonym: in a clients file it may be a date, not the customer's terms.
+        _field("conditions", "Conditions de paiement", "Conditions de règlement", "Délai de paiement"),
+        _field("relancer_a_partir_du", "Relancer à partir du", "Promesse de paiement",
+               "Ne pas relancer avant"),
+        _field("bloque", "Bloqué", "Bloque"),
+        _field("commentaire", "Commentaire", "Motif blocage"),
     ),
     "relances": (
         _field("date", "Date", "Date relance", "Date de relance", required=True),
