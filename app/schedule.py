@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TextIO
 
 from models.errors import RelanceError
@@ -79,7 +79,7 @@ def parse_schedule(day: str, time: str) -> Schedule:
     return Schedule(day, time)
 
 
-def task_name(folder: Path) -> str:
+def task_name(folder: PurePath) -> str:
     """The task's name: the folder's name, plus a short hash of its full path.
 
     Two copies of Relance (one per company) are often both called "Relance": without the hash the
@@ -94,12 +94,12 @@ def _windows_quote(argument: str) -> str:
     return '"' + re.sub(r"(\\+)$", r"\1\1", argument) + '"'
 
 
-def task_arguments(folder: Path) -> str:
+def task_arguments(folder: PurePath) -> str:
     """The Exec action's arguments: relance.py and the working folder, both quoted, in scheduled mode."""
     return f"{_windows_quote(str(folder / 'relance.py'))} --planifie --dossier {_windows_quote(str(folder))}"
 
 
-def task_xml(folder: Path, python: Path, schedule: Schedule, author: str = "") -> str:
+def task_xml(folder: PurePath, python: PurePath, schedule: Schedule, author: str = "") -> str:
     """The Task Scheduler 1.2 definition of the weekly run (to be written as UTF-16 for schtasks /XML)."""
     ET.register_namespace("", _TASK_NS)
 
@@ -159,7 +159,7 @@ def task_xml(folder: Path, python: Path, schedule: Schedule, author: str = "") -
     return '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode") + "\n"
 
 
-def schtasks_create(task: str, xml_path: Path) -> list[str]:
+def schtasks_create(task: str, xml_path: PurePath) -> list[str]:
     """Create or replace (/F) the task from its XML definition."""
     return ["schtasks", "/Create", "/TN", task, "/XML", str(xml_path), "/F"]
 
