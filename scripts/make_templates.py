@@ -139,11 +139,39 @@ def field(p: Paragraph, code: str, size: float, color: RGBColor) -> None:
 # --- tables -----------------------------------------------------------------------------------------
 
 
+# Word rejects a file whose property elements are out of the schema's order (ECMA-376 part 1,
+# CT_TblPr, CT_TcPr, CT_TblCellMar, CT_TblBorders, CT_TcBorders): children are inserted in place.
+ORDER = {
+    "w:tblPr": (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
+    ),
+    "w:tcPr": (
+        "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+        "vAlign hideMark"
+    ),
+    "w:tblCellMar": "top left start bottom right end",
+    "w:tblBorders": "top left start bottom right end insideH insideV",
+    "w:tcBorders": "top left start bottom right end insideH insideV tl2br tr2bl",
+    "w:trPr": (
+        "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+        "tblCellSpacing jc hidden"
+    ),
+}
+
+
 def _set(parent, name: str, **attrs: str):
+    """The child `name` of `parent` (made where the schema wants it if missing), with these attributes."""
     element = parent.find(qn(name))
     if element is None:
         element = OxmlElement(name)
-        parent.append(element)
+        order = ORDER["w:" + parent.tag.split("}")[1]].split()
+        later = {qn(f"w:{tag}") for tag in order[order.index(name[2:]) + 1 :]}
+        successor = next((child for child in parent if child.tag in later), None)
+        if successor is None:
+            parent.append(element)
+        else:
+            successor.addprevious(element)
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), value)
     return element

@@ -28,6 +28,7 @@ from tests.letters.conftest import (
 )
 
 CM = 72 / 2.54  # points in a centimetre
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TOTALS = {1: "1 000,00 €", 15: "15 105,00 €"}
 
 
@@ -159,3 +160,26 @@ def test_the_generator_writes_the_shipped_letters_byte_for_byte(tmp_path):
     )
     for name in ("relance_1.docx", "relance_2.docx", "mise_en_demeure.docx"):
         assert (tmp_path / name).read_bytes() == (TEMPLATES / name).read_bytes(), name
+
+
+# ECMA-376 part 1: the children of these property elements have a fixed order, which Word enforces
+# ("unreadable content") even where LibreOffice forgives.
+SCHEMA_ORDER = {
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+    "vAlign hideMark",
+    "tblCellMar": "top left start bottom right end",
+    "tblBorders": "top left start bottom right end insideH insideV",
+    "tcBorders": "top left start bottom right end insideH insideV tl2br tr2bl",
+}
+
+
+@pytest.mark.parametrize("template", ["relance_1.docx", "relance_2.docx", "mise_en_demeure.docx"])
+def test_the_shipped_letters_keep_the_element_order_word_requires(template):
+    body = docx.Document(str(TEMPLATES / template)).element.body
+    for parent, order in SCHEMA_ORDER.items():
+        names = order.split()
+        for element in body.iter(f"{W}{parent}"):
+            children = [child.tag.removeprefix(W) for child in element]
+            assert children == sorted(children, key=names.index), (parent, children)
