@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -12,12 +13,14 @@ from typing import TextIO
 
 from app.folder import Folder
 from journal import read_history
+from models.calendar import DayCounter
 from models.levels import merge_history
 from models.proposal import Proposal, build_proposal
-from models.records import ZERO
+from models.records import ZERO, Invoice, InvoiceHistory
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
 from sources import read_exports
+from sources.calendar import french_holidays
 from workbook.writer import write_proposal
 
 log = logging.getLogger("relance")
@@ -31,34 +34,49 @@ class Prepared:
     path: Path
 
 
-def prepare(folder: Folder, settings: Settings, today: date, now: datetime) -> Prepared:
-    """Build the proposal for `today` and write it as a new workbook in output/."""
+def current_proposal(
+    folder: Folder, settings: Settings, today: date, history: Mapping[str, InvoiceHistory]
+) -> tuple[Proposal, tuple[str, ...]]:
+    """Read the exports of input/ and compute the proposal for `today` (with the readers' anomalies);
+    also the names of the files read. `history` is the journal's, completed here by any `relances` file."""
     log.info("Lecture des exports de %s", folder.show(folder.input))
     exports = read_exports(folder.input, settings)
-    for kind, names in exports.files.items():
-        for name in names:
-            log.debug("  %s : %s", kind, name)
+    files = tuple(name for names in exports.files.values() for name in names)
+    log.debug("  fichiers : %s", ", ".join(files))
     log.info(
         "  %d factures, %d règlements, %d clients lus",
         len(exports.invoices),
         len(exports.payments),
         len(exports.customers),
     )
-    history = merge_history(read_history(folder.journal), exports.past_reminders)
     proposal = build_proposal(
         exports.invoices,
         exports.payments,
         exports.customers,
-        history,
+        merge_history(history, exports.past_reminders),
         settings,
         today,
         has_clients_file=bool(exports.files.get("clients")),
+        counter=_day_counter(settings, exports.invoices, today),
     )
-    proposal = replace(proposal, anomalies=exports.anomalies + proposal.anomalies)
+    return replace(proposal, anomalies=exports.anomalies + proposal.anomalies), files
+
+
+def _day_counter(settings: Settings, invoices: Sequence[Invoice], today: date) -> DayCounter:
+    """Calendar days, or working days without the French public holidays of every year concerned."""
+    if settings.counting == "calendaires":
+        return DayCounter()
+    first = min((i.due_date.year for i in invoices), default=today.year)
+    years = range(min(first, today.year) - 1, today.year + 2)
+    return DayCounter(settings.counting, french_holidays(years, settings.region))
+
+
+def prepare(folder: Folder, settings: Settings, today: date, now: datetime) -> Prepared:
+    """Build the proposal for `today` and write it as a new workbook in output/."""
+    proposal, files = current_proposal(folder, settings, today, read_history(folder.journal))
     folder.ensure_output()
     path = folder.new_proposal_path(today)
     log.info("Écriture de %s", folder.show(path))
-    files = [name for names in exports.files.values() for name in names]
     write_proposal(proposal, path, prepared_at=now, proposal_id=uuid.uuid4().hex, files=files)
     return Prepared(proposal, path)
 

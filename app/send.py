@@ -13,20 +13,18 @@ from typing import TextIO
 
 from app.deliver import Delivery, Job, Outcome, deliver, file_stem
 from app.folder import Folder
+from app.prepare import current_proposal
 from journal import FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow, read_history
 from letters.pdf import choose_converter, find_soffice, word_installed
 from letters.templates import check_templates
 from mail.config import MailSettings, load_mail_settings, read_env
 from mail.smtp import Mailer
 from models.errors import RelanceError
-from models.levels import merge_history
-from models.proposal import build_proposal
 from models.records import ZERO
 from models.reminders import Reminder
 from models.sending import plan_lot
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
-from sources import read_exports
 from workbook.edits import read_choices
 from workbook.reader import EditedProposal, is_open_in_excel, read_proposal
 
@@ -99,17 +97,8 @@ def send(
             out.write(f"Cette proposition a déjà été envoyée (lot {lot.id}) : rien de nouveau à envoyer.\n")
             _archive(folder, path, journal, lot, out)
             return OK
-        exports = read_exports(folder.input, settings)
         history = journal.history() if journal else read_history(folder.journal)
-        current = build_proposal(
-            exports.invoices,
-            exports.payments,
-            exports.customers,
-            merge_history(history, exports.past_reminders),
-            settings,
-            today,
-            has_clients_file=bool(exports.files.get("clients")),
-        )
+        current, _ = current_proposal(folder, settings, today, history)
         plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
         for note in (*choices.ignored, *plan.notes):
             out.write(f"  {note}\n")

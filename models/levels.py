@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Protocol
 
+from models.calendar import DayCounter
 from models.records import NO_HISTORY, InvoiceHistory
 from models.settings import Settings
+
+CALENDAR = DayCounter()
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,15 +23,22 @@ class LevelStep:
     litigation: bool = False  # the last level was already sent
 
 
-def next_step(due_date: date, history: InvoiceHistory, settings: Settings, today: date) -> LevelStep:
-    """One step at a time: last level sent + 1, once both of its delays have passed."""
+def next_step(
+    due_date: date,
+    history: InvoiceHistory,
+    settings: Settings,
+    today: date,
+    counter: DayCounter = CALENDAR,
+) -> LevelStep:
+    """One step at a time: last level sent + 1, once both of its delays have passed (counted in
+    calendar or working days, as `counter` counts)."""
     number = history.last_level + 1
     level = settings.level(number)
     if level is None:
         return LevelStep(None, None, litigation=True)
-    ready = due_date + timedelta(days=level.days_after_due)
+    ready = counter.add_days(due_date, level.days_after_due)
     if history.last_date is not None:
-        ready = max(ready, history.last_date + timedelta(days=level.days_since_previous))
+        ready = max(ready, counter.add_days(history.last_date, level.days_since_previous))
     if today >= ready:
         return LevelStep(number, None)
     return LevelStep(None, ready)

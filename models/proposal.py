@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from models.ageing import AgeingRow, ageing
 from models.allocation import allocate
-from models.levels import LevelStep, next_step
+from models.calendar import DayCounter
+from models.levels import CALENDAR, LevelStep, next_step
 from models.records import NO_HISTORY, ZERO, Anomaly, Customer, Invoice, InvoiceHistory, Payment
 from models.settings import Settings
 from models.text import fold, french_amount, french_date
@@ -86,6 +87,7 @@ def build_proposal(
     today: date,
     *,
     has_clients_file: bool = True,
+    counter: DayCounter = CALENDAR,
 ) -> Proposal:
     """Allocate the money, then decide, invoice by invoice and customer by customer, what to chase."""
     invoices = list(invoices)
@@ -105,7 +107,7 @@ def build_proposal(
     for code in sorted(open_invoices.keys() | allocation.credits.keys()):
         items = open_invoices.get(code, [])
         overdue = [
-            _invoice_line(invoice, left, history.get(invoice.number, NO_HISTORY), settings, today)
+            _invoice_line(invoice, left, history.get(invoice.number, NO_HISTORY), settings, today, counter)
             for invoice, left in sorted(items, key=lambda item: (item[0].due_date, item[0].number))
             if invoice.due_date < today
         ]
@@ -172,9 +174,14 @@ def _known_payments(
 
 
 def _invoice_line(
-    invoice: Invoice, left: Decimal, history: InvoiceHistory, settings: Settings, today: date
+    invoice: Invoice,
+    left: Decimal,
+    history: InvoiceHistory,
+    settings: Settings,
+    today: date,
+    counter: DayCounter,
 ) -> InvoiceLine:
-    step = next_step(invoice.due_date, history, settings, today)
+    step = next_step(invoice.due_date, history, settings, today, counter)
     reason = ""
     excluded = _excluded_mode(invoice.payment_mode, settings)
     if invoice.dispute:
@@ -193,7 +200,7 @@ def _invoice_line(
     return InvoiceLine(
         invoice=invoice,
         remaining=left,
-        days_overdue=(today - invoice.due_date).days,
+        days_overdue=counter.days_between(invoice.due_date, today),
         history=history,
         step=step,
         include=include,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.calendar import COUNTINGS
 from models.errors import RelanceError
 
 # Channel codes as written in relance.toml, and their French labels in the workbook.
@@ -86,6 +87,8 @@ class Settings:
     columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     company: Company = field(default_factory=Company)
     converter: str = "auto"  # how letters become PDF: auto, word or libreoffice
+    counting: str = "calendaires"  # days overdue and since the last reminder: calendaires, ouvres, ouvrables
+    region: str = ""  # for public holidays: "", alsace-moselle, guadeloupe…
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -109,6 +112,14 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
         if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
             raise _bad(source, "relance.modes_exclus", 'une liste de textes, par exemple ["Prélèvement"]')
         kwargs["excluded_modes"] = tuple(modes)
+    if "decompte" in relance:
+        if relance["decompte"] not in COUNTINGS:
+            raise _bad(source, "relance.decompte", "calendaires, ouvres ou ouvrables")
+        kwargs["counting"] = relance["decompte"]
+    if "region" in relance:
+        if not isinstance(relance["region"], str):
+            raise _bad(source, "relance.region", 'un texte, par exemple "alsace-moselle", ou ""')
+        kwargs["region"] = relance["region"]
     if "niveaux" in data:
         kwargs["levels"] = _levels(data["niveaux"], source)
     columns = _table(data, "colonnes", source)

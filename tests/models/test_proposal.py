@@ -185,3 +185,22 @@ def test_ageing_buckets():
     (row,) = proposal.ageing
     assert row.amounts == tuple(Decimal(x) for x in ("1", "110", "1000", "10000", "100000"))
     assert row.total == Decimal("111111")
+
+
+def test_working_days_count_days_overdue_and_delays():
+    from models.calendar import DayCounter
+
+    # Due Friday 10 July 2026; 14 July is a holiday. On Monday 20 July: 10 calendar days, 5 jours ouvrés
+    # (13, 15, 16, 17, 20) — level 1 needs 7 days, so in jours ouvrés it is too early.
+    counter = DayCounter("ouvres", frozenset({d("2026-07-14")}))
+    proposal = build_proposal(
+        [invoice("F1", "100", due="2026-07-10")], [], {"C1": customer("C1")}, {}, Settings(), d("2026-07-20"),
+        counter=counter,
+    )  # fmt: skip
+    (line,) = proposal.customers
+    assert line.invoices[0].days_overdue == 5
+    assert (line.chase, line.reason) == (False, "Trop tôt : prochaine relance possible le 22/07/2026")
+    calendar = build_proposal(
+        [invoice("F1", "100", due="2026-07-10")], [], {"C1": customer("C1")}, {}, Settings(), d("2026-07-20")
+    )
+    assert calendar.customers[0].invoices[0].days_overdue == 10 and calendar.customers[0].chase
