@@ -1,31 +1,37 @@
 """The command line: parse the French arguments, run one command, turn user errors into one sentence.
 
 Exit codes: 0 done (also "nothing to do"), 1 user error, 2 bad command line, 3 some reminders failed
-(the next run retries them), 4 unexpected error.
+(the next run retries them), 4 unexpected error (traceback in the log), 5 another run holds the lock.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from app.cancel import cancel
+from app.commands import Request, run
 from app.config import load_settings
 from app.folder import Folder
-from app.prepare import prepare, summary
-from app.send import SendOptions, latest_proposal, send
+from app.lock import LOCKED, LockHeld, RunLock
+from app.logs import LOG_NAME, close_logging, log_exception, setup_logging
+from app.schedule import parse_schedule, run_command
+from app.schedule import plan as plan_task
+from app.send import SendOptions
 from app.status import status
+from journal import Journal
+from mail.config import read_env
 from models.errors import RelanceError
-from workbook.reader import read_status
 
 OK, USER_ERROR, BAD_COMMAND_LINE, SOME_FAILED, UNEXPECTED = 0, 1, 2, 3, 4
 
 COMMANDS = {
+    "planifier": "programmer le passage hebdomadaire (Planificateur de tâches de Windows, ou ligne crontab)",
     "preparer": "lire les exports de input/ et écrire la proposition de relances dans output/",
     "envoyer": "envoyer la dernière proposition validée (lettres PDF, emails, courriers, appels)",
     "annuler": "annuler le lot LOT déjà envoyé (ses relances ne comptent plus)",
@@ -108,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="AAAA-MM-JJ",
         help="date de référence : échéances échues au (par défaut : aujourd'hui)",
     )
+    parser.add_argument(
+        "--planifie",
+        action="store_true",
+        help="ce que lance la tâche planifiée : ne pose aucune question ; envoie la proposition validée, "
+        "sinon en prépare une et la signale par email (NOTIFY_EMAIL)",
+    )
+    parser.add_argument("--jour", default="lundi", help="pour planifier : le jour de la semaine (lundi)")
+    parser.add_argument("--heure", default="08:00", help="pour planifier : l'heure (08:00)")
+    parser.add_argument("--supprimer", action="store_true", help="pour planifier : supprimer la tâche")
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="n'afficher que l'essentiel")
     verbosity.add_argument("-v", "--verbose", action="store_true", help="afficher le détail")
@@ -129,91 +144,126 @@ def main(
     `now` fixes the clock (tests); `ask` asks the user a question, only when the run is
     `interactive` (default: standard input is a terminal; never under the Task Scheduler).
     """
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    if args.commande == "annuler" and not args.lot:
-        return _bad_command_line("annuler : indiquez le numéro du lot, par exemple « annuler 2026-11-23-1 »")
-    if args.lot and args.commande != "annuler":
-        return _bad_command_line(f"argument en trop : {args.lot}")
-    _logging(stderr, args.quiet, args.verbose)
+    problem = _inconsistent(args)
+    if problem:
+        stderr.write(f"Ligne de commande incorrecte : {problem}. Aide : python relance.py --help\n")
+        return BAD_COMMAND_LINE
     clock = (lambda: now) if now else (lambda: datetime.now().replace(microsecond=0))
     if interactive is None:
-        interactive = sys.stdin is not None and sys.stdin.isatty()
-    question = ask if interactive else None
+        interactive = sys.stdin is not None and sys.stdin.isatty() and not args.planifie
     folder = Folder((args.dossier or default_root).resolve())
-    options = SendOptions(yes=args.oui, simulation=args.simulation, retry_uncertain=args.renvoyer_incertains)
+    command = args.commande or ("planifie" if args.planifie else "suivant")
+    logger = setup_logging(
+        folder.output / "logs" if folder.root.is_dir() and command != "etat" else None,
+        stderr,
+        quiet=args.quiet,
+        verbose=args.verbose,
+        secrets=_secrets(folder),
+    )
+    started = clock()
+    logger.debug("Début : %s (dossier %s)", " ".join(argv or []) or command, folder.root)
+    code, counts = UNEXPECTED, {}
     try:
-        folder.check()
-        settings = load_settings(folder.config)
-        today = args.date or clock().date()
-        if args.commande == "etat":
-            status(folder, stdout)
-        elif args.commande == "annuler":
-            cancel(folder, args.lot, clock(), stdout)
-        elif args.commande == "envoyer":
-            return send(folder, settings, today, clock, stdout, options, question)
-        elif args.commande == "preparer" or not _waiting(folder, stdout, question):
-            summary(prepare(folder, settings, today, clock()), folder, stdout, quiet=args.quiet)
-        else:
-            return send(folder, settings, today, clock, stdout, options, question)
-    except RelanceError as error:
+        code, counts = _dispatch(args, command, folder, clock, stdout, ask if interactive else None)
+    except LockHeld as error:
         stderr.write(f"Erreur : {error}\n")
-        return USER_ERROR
-    except _NothingMore:
-        return OK
+        code = LOCKED
+    except RelanceError as error:
+        logger.debug("Erreur : %s", error)
+        stderr.write(f"Erreur : {error}\n")
+        code = USER_ERROR
     except KeyboardInterrupt:
         stderr.write("Interrompu. Le journal sait ce qui est parti : relancez pour continuer.\n")
-        return USER_ERROR
-    except Exception as error:  # a bug: say it in one sentence, details with -v
-        logging.getLogger("relance").debug("Erreur inattendue", exc_info=True)
+        code = USER_ERROR
+    except Exception as error:  # a bug: the traceback to the log, one sentence to the user
+        log_exception(logger, "Erreur inattendue")
+        where = folder.output / "logs" / LOG_NAME
         stderr.write(
-            f"Erreur inattendue ({type(error).__name__} : {error}). Relancez avec -v pour le détail "
-            "et signalez-la.\n"
+            f"Erreur inattendue ({type(error).__name__}) : le détail est dans {folder.show(where)} ; "
+            "merci de le transmettre à qui maintient Relance.\n"
         )
-        return UNEXPECTED
-    return OK
+        code = UNEXPECTED
+    finally:
+        if command not in ("etat", "planifier"):
+            _record_run(folder, command, args, started, clock(), code, counts)
+        logger.debug("Fin : code de sortie %d", code)
+        close_logging()
+    return code
 
 
-def _waiting(folder: Folder, out: TextIO, ask: Callable[[str], str] | None) -> bool:
-    """The double-click's choice: True to send a validated proposal, False to prepare a new one."""
-    proposals = folder.proposals()
-    if not proposals:
-        return False
-    path = latest_proposal(folder)
-    state = read_status(path)
-    if state.validated:
-        return True
-    out.write(
-        f"La proposition {folder.show(path)} attend votre validation : mettez Oui dans la cellule "
-        f"{state.validated_cell} (« Envoi validé ») de l'onglet Synthèse, enregistrez, "
-        "puis relancez Relance.\n"
+def _dispatch(
+    args: argparse.Namespace,
+    command: str,
+    folder: Folder,
+    clock: Callable[[], datetime],
+    out: TextIO,
+    ask: Callable[[str], str] | None,
+) -> tuple[int, dict[str, int]]:
+    if command == "planifier":
+        schedule = parse_schedule(args.jour, args.heure)
+        return plan_task(
+            folder.root, schedule, remove=args.supprimer, windows=os.name == "nt", run=run_command, out=out
+        ), {}
+    folder.check()
+    settings = load_settings(folder.config)
+    if command == "etat":
+        status(folder, out)
+        return OK, {}
+    request = Request(
+        command=command,
+        today=args.date or clock().date(),
+        options=SendOptions(
+            yes=args.oui, simulation=args.simulation, retry_uncertain=args.renvoyer_incertains
+        ),
+        lot=args.lot or "",
+        quiet=args.quiet,
     )
-    if ask is not None and ask("Préparer plutôt une nouvelle proposition ? [o/N] ").strip().lower() in (
-        "o",
-        "oui",
-    ):
-        return False
-    raise _NothingMore
+    folder.ensure_output()
+    with RunLock(folder.output, command, clock()):
+        return run(request, folder, settings, clock, out, ask)
 
 
-class _NothingMore(Exception):
-    """The double-click said what waits and has nothing more to do."""
+def _inconsistent(args: argparse.Namespace) -> str:
+    """What the parser cannot check alone; empty when the arguments make sense."""
+    if args.commande == "annuler" and not args.lot:
+        return "annuler : indiquez le numéro du lot, par exemple « annuler 2026-11-23-1 »"
+    if args.lot and args.commande != "annuler":
+        return f"argument en trop : {args.lot}"
+    if args.planifie and args.commande:
+        return f"--planifie s'emploie seul, sans la commande {args.commande}"
+    return ""
 
 
-def _bad_command_line(message: str) -> int:
-    sys.stderr.write(f"Ligne de commande incorrecte : {message}. Aide : python relance.py --help\n")
-    return BAD_COMMAND_LINE
+def _secrets(folder: Folder) -> list[str]:
+    """Values never to write in the log (the SMTP password), even if .env is broken."""
+    try:
+        env = read_env(folder.env)
+    except RelanceError:
+        return []
+    return [env[key] for key in ("SMTP_PASSWORD",) if env.get(key)]
 
 
-def _logging(stream: TextIO, quiet: bool, verbose: bool) -> None:
-    logger = logging.getLogger("relance")
-    logger.handlers.clear()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
-    logger.propagate = False
+def _record_run(
+    folder: Folder,
+    command: str,
+    args: argparse.Namespace,
+    started: datetime,
+    finished: datetime,
+    code: int,
+    counts: dict[str, int],
+) -> None:
+    """One line in the journal's list of runs, for `etat` (never a reason to fail the run)."""
+    if not folder.output.is_dir() or code == LOCKED or args.simulation:  # a simulation records nothing
+        return
+    mode = "simulation" if args.simulation else "planifié" if args.planifie else "manuel"
+    try:
+        with Journal.open(folder.journal) as journal:
+            journal.record_run(command, mode, started, finished, code, counts)
+    except (RelanceError, OSError) as error:
+        logging.getLogger("relance").warning("Exécution non inscrite au journal : %s", error)

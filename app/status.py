@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.folder import Folder
-from journal import Journal
+from journal import Journal, RunRow
 from models.errors import RelanceError
 from models.settings import CHANNELS
 from models.text import french_date, plain_amount
@@ -30,6 +30,12 @@ def status(folder: Folder, out: TextIO) -> None:
         lots = journal.lots(limit=5)
         totals = journal.totals()
         uncertain = journal.uncertain()
+        runs = journal.runs(limit=5)
+    if not totals.sent and not lots:
+        out.write("Journal : aucune relance envoyée pour l'instant.\n")
+    _runs(runs, out)
+    if not totals.sent and not lots:
+        return
     if lots:
         out.write("Derniers lots envoyés :\n")
         for lot in lots:
@@ -62,6 +68,26 @@ def status(folder: Folder, out: TextIO) -> None:
             f"Attention : {len(uncertain)} relance(s) à l'envoi incertain (interrompu pendant l'envoi).\n"
         )
 
+
+def _runs(runs: list[RunRow], out: TextIO) -> None:
+    """The last runs, newest first: when, how, what for, with what result."""
+    if not runs:
+        return
+    out.write("Derniers passages :\n")
+    for run in runs:
+        counts = ", ".join(f"{n} {name}" for name, n in run.counts.items())
+        out.write(
+            f"  {run.started_at:%d/%m/%Y %H:%M} {run.command} ({run.mode}) : "
+            f"{_RESULT.get(run.result, f'code {run.result}')}{' — ' + counts if counts else ''}\n"
+        )
+
+
+_RESULT = {
+    0: "terminé",
+    1: "arrêté (erreur expliquée)",
+    3: "terminé avec des échecs",
+    4: "erreur inattendue (voir output/logs/relance.log)",
+}
 
 _STATUS = {
     "planned": "prévue(s)",

@@ -18,7 +18,7 @@ from mail.config import MailSettings
 from mail.message import Email, build_message
 from models.errors import RelanceError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("relance.mail")  # under "relance": into the log file, secrets masked
 
 WINDOW_S = 60.0  # MAIL_PAR_MINUTE counts the messages started in any 60 s window
 

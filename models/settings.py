@@ -89,6 +89,7 @@ class Settings:
     converter: str = "auto"  # how letters become PDF: auto, word or libreoffice
     counting: str = "calendaires"  # days overdue and since the last reminder: calendaires, ouvres, ouvrables
     region: str = ""  # for public holidays: "", alsace-moselle, guadeloupe…
+    open_proposal: bool = True  # open the new proposal in Excel after an interactive preparation
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -120,6 +121,11 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
         if not isinstance(relance["region"], str):
             raise _bad(source, "relance.region", 'un texte, par exemple "alsace-moselle", ou ""')
         kwargs["region"] = relance["region"]
+    interface = _table(data, "interface", source)
+    if "ouvrir_proposition" in interface:
+        if not isinstance(interface["ouvrir_proposition"], bool):
+            raise _bad(source, "interface.ouvrir_proposition", "true ou false")
+        kwargs["open_proposal"] = interface["ouvrir_proposition"]
     if "niveaux" in data:
         kwargs["levels"] = _levels(data["niveaux"], source)
     columns = _table(data, "colonnes", source)

@@ -77,6 +77,9 @@ def test_etat_reports_waiting_and_validated_proposals(folder):
         "Proposition output/proposition_2026-11-22.xlsx (échéances au 22/11/2026) : "
         "validée, prête à envoyer.",
         "Journal : aucune relance envoyée pour l'instant.",
+        "Derniers passages :",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 22 clients, 5 anomalies",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 5 anomalies",
     ]
 
 
@@ -98,7 +101,7 @@ def test_no_invoices_file(tmp_path):
         f"Erreur : Aucun fichier de factures dans {tmp_path / 'input'} : déposez-y l'export des factures "
         "(nom commençant par « factures »)."
     )
-    assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+    assert not list((tmp_path / "output").glob("proposition_*"))
 
 
 def test_missing_column_names_file_and_columns_found(tmp_path):
@@ -165,7 +168,7 @@ def test_missing_folder(tmp_path):
         (
             ["envoyr"],
             "option COMMANDE : choix inconnu : 'envoyr' "
-            "(possibles : 'preparer', 'envoyer', 'annuler', 'etat')",
+            "(possibles : 'planifier', 'preparer', 'envoyer', 'annuler', 'etat')",
         ),
         (["--inconnu"], "arguments non reconnus : --inconnu"),
         (["-q", "-v"], "option -v/--verbose : incompatible avec l'option -q/--quiet"),

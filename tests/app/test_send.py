@@ -188,7 +188,10 @@ def test_simulation_sends_and_records_nothing(office, smtp):
     files = sorted(p.name for p in (office / "output" / "simulation").iterdir())
     assert len([f for f in files if f.endswith(".eml")]) == 3
     assert "courriers_2026-11-23.pdf" in files
-    assert inbox.received == [] and not (office / "output" / "journal.sqlite").exists()
+    assert inbox.received == []
+    with Journal.open(office / "output" / "journal.sqlite") as journal:
+        runs = [r.command for r in journal.runs()]
+        assert (journal.lots(), journal.history(), runs) == ([], {}, ["preparer"])
     assert (office / "output" / "proposition_2026-11-23.xlsx").exists()
 
 

@@ -1,0 +1,92 @@
+"""Run one command of the command line once its arguments are parsed: the double-click's choice too."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TextIO
+
+from app.cancel import cancel
+from app.folder import Folder
+from app.prepare import prepare, summary
+from app.scheduled import scheduled_run
+from app.send import SendOptions, latest_proposal, send
+from models.settings import Settings
+from workbook.reader import read_status
+
+log = logging.getLogger("relance")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked for, already checked by the parser."""
+
+    command: str  # preparer, envoyer, annuler, planifie, suivant (the double-click)
+    today: date
+    options: SendOptions
+    lot: str = ""
+    quiet: bool = False
+
+
+def run(
+    request: Request,
+    folder: Folder,
+    settings: Settings,
+    now: Callable[[], datetime],
+    out: TextIO,
+    ask: Callable[[str], str] | None,
+) -> tuple[int, dict[str, int]]:
+    """The exit code and a few counts for the journal's list of runs."""
+    command = request.command
+    if command == "annuler":
+        cancel(folder, request.lot, now(), out)
+        return 0, {}
+    if command == "planifie":
+        return scheduled_run(folder, settings, request.today, now, out), {}
+    if command == "envoyer" or (command == "suivant" and _validated_waiting(folder, out, ask)):
+        return send(folder, settings, request.today, now, out, request.options, ask), {}
+    if command == "suivant" and folder.proposals() and not _prepare_instead(ask):
+        return 0, {}
+    prepared = prepare(folder, settings, request.today, now())
+    summary(prepared, folder, out, quiet=request.quiet)
+    if ask is not None and settings.open_proposal:
+        _open_in_excel(prepared.path)
+    proposal = prepared.proposal
+    return 0, {"clients": len(proposal.chased), "anomalies": len(proposal.anomalies)}
+
+
+def _validated_waiting(folder: Folder, out: TextIO, ask: Callable[[str], str] | None) -> bool:
+    """The double-click's question: is there a validated proposal to send? If one waits for
+    validation instead, say so (which file, which cell)."""
+    if not folder.proposals():
+        return False
+    path = latest_proposal(folder)
+    state = read_status(path)
+    if state.validated:
+        return True
+    out.write(
+        f"La proposition {folder.show(path)} attend votre validation : mettez Oui dans la cellule "
+        f"{state.validated_cell} (« Envoi validé ») de l'onglet Synthèse, enregistrez, "
+        "puis relancez Relance.\n"
+    )
+    return False
+
+
+def _prepare_instead(ask: Callable[[str], str] | None) -> bool:
+    if ask is None:
+        return False
+    return ask("Préparer plutôt une nouvelle proposition ? [o/N] ").strip().lower() in ("o", "oui")
+
+
+def _open_in_excel(path: os.PathLike[str]) -> None:
+    """On Windows, open the new proposal in Excel for the person who asked for it."""
+    if sys.platform != "win32":
+        return
+    try:
+        os.startfile(path)  # type: ignore[attr-defined]
+    except OSError as error:  # no program for .xlsx: the path was printed anyway
+        log.warning("La proposition n'a pas pu être ouverte (%s).", error)
