@@ -182,11 +182,11 @@ def main(
         stderr.write("Interrompu. Le journal sait ce qui est parti : relancez pour continuer.\n")
         code = USER_ERROR
     except Exception as error:  # a bug: the traceback to the log, one sentence to the user
-        log_exception(logger, "Erreur inattendue")
         where = folder.output / "logs" / LOG_NAME
-        stderr.write(
+        log_exception(
+            logger,
             f"Erreur inattendue ({type(error).__name__}) : le détail est dans {folder.show(where)} ; "
-            "merci de le transmettre à qui maintient Relance.\n"
+            "merci de le transmettre à qui maintient Relance.",
         )
         code = UNEXPECTED
     finally:

@@ -36,10 +36,12 @@ PAYMENTS = "Date règlement;Code client;Montant;N° facture\n"
 EMAILS = {"compta@martin.example", "compta@sgee.example", "garage@lemoine.example"}
 
 
-def run(folder: Path, *args: str, interactive: bool = False, answer: str = "") -> tuple[int, str, str]:
+def run(
+    folder: Path, *args: str, interactive: bool = False, answer: str = "", day: str = "2026-11-23"
+) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(
-        [*args, "--dossier", str(folder), "--date", "2026-11-23"],
+        [*args, "--dossier", str(folder), "--date", day],
         ROOT,
         stdout=out,
         stderr=err,
