@@ -241,6 +241,11 @@ def _plan_windows(
 ) -> int:
     name = task_name(folder)
     xml_path = folder / "output" / XML_NAME
+    # pythonw.exe: no console window pops up every week (one the user might close mid-send); Relance
+    # copes with having no console, and everything goes to output/logs/relance.log.
+    windowless = python.with_name("pythonw.exe")
+    if windowless.exists():
+        python = windowless
     if remove:
         _check(run(schtasks_delete(name)), f"la tâche planifiée « {name} » n'a pas pu être supprimée")
         xml_path.unlink(missing_ok=True)
