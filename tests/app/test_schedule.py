@@ -204,6 +204,14 @@ def test_plan_on_windows_writes_the_xml_and_runs_schtasks(folder):
     )
 
 
+def test_the_task_runs_pythonw_when_the_venv_has_it(folder):
+    (folder / ".venv/Scripts/pythonw.exe").write_bytes(b"")
+    plan(folder, Schedule(), remove=False, windows=True, run=Schtasks(), out=io.StringIO())
+    raw = (folder / "output" / "tache_planifiee.xml").read_bytes()
+    task = ET.fromstring(raw.decode("utf-16").split("\n", 1)[1])
+    assert text(task, "t:Actions/t:Exec/t:Command") == str(folder / ".venv/Scripts/pythonw.exe")
+
+
 def test_a_refused_schtasks_is_a_user_error_naming_the_task_and_the_xml(folder):
     schtasks = Schtasks(1, "ERREUR : Accès refusé.\r\n")
     with pytest.raises(RelanceError) as error:
