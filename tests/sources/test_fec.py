@@ -1,10 +1,14 @@
 """FEC reader: real sample files of tests/data/fec_*.txt, and broken variants written per test."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.errors import RelanceError
 from models.records import Anomaly, Source
@@ -30,12 +34,16 @@ def payments(items):
             for p in items.payments]
 
 
-def line(*, journal="VT", journal_label="Ventes", account="411000", aux="C001", name="Client Un",
-         piece="F1", piece_date="20260105", label="Facture F1", debit="100,00", credit="0,00",
-         letter="", entry_date="20260105", entry="1") -> str:
-    fields = [journal, journal_label, entry, entry_date, account, "Clients", aux, name, piece, piece_date,
-              label, debit, credit, letter, "", entry_date, "", ""]
-    return "|".join(fields)
+def fields(*, journal="VT", journal_label="Ventes", account="411000", aux="C001", name="Client Un",
+           piece="F1", piece_date="20260105", label="Facture F1", debit="100,00", credit="0,00",
+           letter="", entry_date="20260105", entry="1") -> list[str]:
+    return [journal, journal_label, entry, entry_date, account, "Clients", aux, name, piece, piece_date,
+            label, debit, credit, letter, "", entry_date, "", ""]
+
+
+def line(**values: str) -> str:
+    """One FEC line, |-separated, unquoted: the way most packages write it."""
+    return "|".join(fields(**values))
 
 
 def fec(tmp_path: Path, *lines: str, header: str = HEADER, name: str = "fec.txt") -> Path:
@@ -309,3 +317,21 @@ def test_missing_column_lists_those_found(tmp_path):
         f"Le fichier FEC fec.txt n'a pas de colonne « CompteNum » (colonnes trouvées : "
         f"{header.replace('|', ', ')})."
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
+       st.sampled_from(["|", "\t", ";"]))
+def test_any_label_written_by_a_csv_writer_reads_back(tmp_path_factory, label, separator):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(FEC_COLUMNS)
+    writer.writerow(fields(journal="BQ", piece="R1", label=label, debit="", credit="5,00"))
+    writer.writerow(fields(piece="F9"))
+    path = tmp_path_factory.mktemp("fec") / "fec.txt"
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    items = read(path)
+    assert [(p.label, p.source.row) for p in items.payments] == [(label.strip(), 2)]
+    # The invoice's line number counts the lines the label spans.
+    assert [i.source.row for i in items.invoices] == [3 + label.count("\n") + label.count("\r")
+                                                       - label.count("\r\n")]
