@@ -72,6 +72,9 @@ def close_logging() -> None:
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()  # closes the log file; a StreamHandler leaves the console stream open
+    # Back to logging's defaults: a caller running several commands (tests) keeps no trace of this one.
+    logger.propagate = True
+    logger.setLevel(logging.NOTSET)
 
 
 def log_exception(logger: logging.Logger, message: str) -> None:

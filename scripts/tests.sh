@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+# Carlito/Caladea: the metric-compatible fonts of Calibri/Cambria, so that letters keep their layout.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+    || ! fc-list 2>/dev/null | grep -qi carlito; then
   echo "Installation de LibreOffice et de poppler-utils (apt-get)…"
   sudo_cmd=""
   if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi

@@ -34,7 +34,9 @@ def test_the_log_file_is_created_with_its_folder_and_holds_every_line_with_its_t
     log.info("Préparation du %s : « %s »", "23/11/2026", "Société Générale d'Équipements")
     log.debug("Détail : 12 factures lues")
     log.warning("Client sans email : C3")
+    assert log.name == "relance" and log.propagate is False  # nothing leaks to the root logger
     close_logging()
+    assert log.propagate is True  # closing restores logging's defaults
     lines = log_lines(logs)
     assert [re.sub(f"^{STAMP} ", "", line) for line in lines] == [
         "INFO Préparation du 23/11/2026 : « Société Générale d'Équipements »",
@@ -45,7 +47,6 @@ def test_the_log_file_is_created_with_its_folder_and_holds_every_line_with_its_t
     assert console.getvalue() == (
         "Préparation du 23/11/2026 : « Société Générale d'Équipements »\nClient sans email : C3\n"
     )
-    assert log.name == "relance" and log.propagate is False
 
 
 def test_the_file_rotates_and_keeps_five_old_files(tmp_path):
