@@ -114,7 +114,7 @@ def build_proposal(
         credit = allocation.credits.get(code, ZERO)
         if overdue or credit:
             total_due = sum((left for _, left in items), ZERO) - credit
-            lines.append(_customer_line(customers[code], overdue, total_due, credit, settings))
+            lines.append(_customer_line(customers[code], overdue, total_due, credit, settings, today))
     lines.sort(key=lambda c: (not c.chase, -c.total_overdue, c.customer.code))
     ages = ageing(
         (
@@ -188,6 +188,8 @@ def _invoice_line(
         reason = "Facture en litige" + (
             f" : {invoice.dispute}" if fold(invoice.dispute) not in ("oui", "x", "1", "vrai") else ""
         )
+    elif invoice.blocked:
+        reason = "Facture bloquée" + (f" : {invoice.blocked}" if invoice.blocked != "Oui" else "")
     elif excluded:
         reason = f"Mode de règlement exclu ({invoice.payment_mode})"
     elif invoice.amounts_disagree:
@@ -219,6 +221,7 @@ def _customer_line(
     total_due: Decimal,
     credit: Decimal,
     settings: Settings,
+    today: date,
 ) -> CustomerLine:
     total_overdue = sum((line.remaining for line in overdue), ZERO)
     included = [line for line in overdue if line.include]
@@ -227,7 +230,7 @@ def _customer_line(
     # Level and channel are shown even when the customer is not chased: putting « À relancer » to
     # Oui is then enough to chase it anyway.
     channel = _channel(customer, settings.level(level).channel) if level else ""
-    reason = _why_not(customer, overdue, included, reached, total_due, settings)
+    reason = _why_not(customer, overdue, included, reached, total_due, settings, today)
     if not reason and channel == "courrier" and not (customer.address or customer.city):
         reason = "Ni email ni adresse postale : complétez le fichier clients ou saisissez un email"
     chase = not reason
@@ -255,10 +258,15 @@ def _why_not(
     reached: list[int],
     total_due: Decimal,
     settings: Settings,
+    today: date,
 ) -> str:
     """Why a customer is not chased, in French; empty when it is."""
     if customer.do_not_chase:
         return "Client marqué « Ne pas relancer »"
+    if customer.blocked:
+        return _blocked(customer.blocked)
+    if customer.chase_from and customer.chase_from > today:
+        return f"Promesse de paiement : pas de relance avant le {french_date(customer.chase_from)}"
     if total_due <= 0:
         return f"Solde créditeur ou nul ({french_amount(total_due)})"
     if not included:
@@ -274,6 +282,13 @@ def _why_not(
         first = min(line.step.next_date for line in included if line.step.next_date)
         return f"Trop tôt : prochaine relance possible le {french_date(first)}"
     return ""
+
+
+def _blocked(mark: str) -> str:
+    """« Client bloqué », « Client en litige », with the comment of the clients file if any."""
+    if mark.startswith("Litige"):
+        return "Client en litige" + mark.removeprefix("Litige")
+    return "Client bloqué" + (f" : {mark}" if mark != "Oui" else "")
 
 
 def _channel(customer: Customer, channel: str) -> str:

@@ -48,6 +48,7 @@ class Invoice:
     payment_mode: str = ""
     dispute: str = ""  # empty: no dispute; else the export's mark or comment
     source: Source | None = None
+    blocked: str = ""  # empty: not blocked; else the export's mark or comment
 
     @property
     def is_credit_note(self) -> bool:
@@ -102,6 +103,12 @@ class Customer:
     private: bool = False  # Particulier; business (Professionnel) when unknown
     do_not_chase: bool = False
     source: Source | None = None
+    terms: str = ""  # payment terms as written (« 45 jours fin de mois »)
+    chase_from: date | None = None  # a promise to pay: not chased before this date
+    blocked: str = ""  # empty: not blocked; else « Bloqué », « Litige » or the comment given
+    family: str = ""  # for the filters: Famille, Représentant, Société of the clients file
+    representative: str = ""
+    company: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,7 @@ class Settings:
     counting: str = "calendaires"  # days overdue and since the last reminder: calendaires, ouvres, ouvrables
     region: str = ""  # for public holidays: "", alsace-moselle, guadeloupe…
     open_proposal: bool = True  # open the new proposal in Excel after an interactive preparation
+    default_payment_days: int = 30  # due date of an invoice without one, when its customer has no terms
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -113,6 +114,10 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
         if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
             raise _bad(source, "relance.modes_exclus", 'une liste de textes, par exemple ["Prélèvement"]')
         kwargs["excluded_modes"] = tuple(modes)
+    if "delai_paiement_defaut" in relance:
+        kwargs["default_payment_days"] = _int(
+            relance["delai_paiement_defaut"], "relance.delai_paiement_defaut", source
+        )
     if "decompte" in relance:
         if relance["decompte"] not in COUNTINGS:
             raise _bad(source, "relance.decompte", "calendaires, ouvres ou ouvrables")

@@ -36,8 +36,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("nom", "Nom client", "Raison sociale", "Nom", "Client nom", "Client"),
         _field("date", "Date facture", "Date pièce", "Date", "Date d'émission", "Date de facture",
                required=True),
+        # Optional: a missing due date comes from the customer's payment terms.
         _field("echeance", "Date d'échéance", "Date échéance", "Échéance",
-               "Date limite de paiement", required=True),
+               "Date limite de paiement"),
         _field("montant", "Montant TTC", "Total TTC", "TTC", "Montant", required=True),
         _field("regle", "Montant réglé", "Réglé", "Payé", "Déjà réglé"),
         _field("reste_du", "Reste dû", "Reste à payer", "Restant dû", "Solde", "Montant restant"),
@@ -57,7 +58,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "clients": (
         _field("code", "Code client", "Code", "Code tiers", "Client", "N° client", "Compte",
                required=True),
-        _field("nom", "Raison sociale", "Nom", "Nom client", "Société", "Client"),
+        # "Société" is not a name synonym: it is the company of a group the customer belongs to (filters).
+        _field("nom", "Raison sociale", "Nom", "Nom client", "Client"),
         _field("email", "Email", "E-mail", "Courriel", "Mail", "Adresse email", "Adresse e-mail"),
         _field("adresse1", "Adresse", "Adresse 1", "Adresse ligne 1", "Rue"),
         _field("adresse2", "Adresse 2", "Complément d'adresse", "Adresse ligne 2", "Complément"),
@@ -73,7 +75,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("relancer_a_partir_du", "Relancer à partir du", "Promesse de paiement",
                "Ne pas relancer avant"),
         _field("bloque", "Bloqué", "Bloque"),
+        _field("litige", "Litige", "En litige"),
         _field("commentaire", "Commentaire", "Motif blocage"),
+        _field("famille", "Famille", "Famille client", "Catégorie client"),
+        _field("representant", "Représentant", "Commercial", "Représentant commercial"),
+        _field("societe", "Société", "Entité", "Établissement"),
     ),
     "relances": (
         _field("date", "Date", "Date relance", "Date de relance", required=True),

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import gc
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from itertools import chain
 from pathlib import Path
 
 from models.errors import RelanceError
 from models.records import Anomaly, Customer, Invoice, Payment, Source
 from models.settings import Settings
+from models.terms import PaymentTerms, due_date, parse_terms
 from sources.columns import HEADER_SEARCH_ROWS, Layout, find_layout, known_titles
+from sources.fec import is_fec, read_fec
 from sources.rows import (
     PastReminder,
     read_customers,
@@ -31,7 +35,7 @@ PREFIXES = (
     ("clients", "clients"),
     ("relances", "relances"),
 )
-KINDS = ("factures", "reglements", "clients", "relances")
+KINDS = ("factures", "reglements", "clients", "relances", "fec")
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,19 @@ def find_files(input_dir: Path) -> dict[str, tuple[Path, ...]]:
         raise RelanceError(f"Le dossier {input_dir} ne peut pas être lu ({error}).") from None
     found: dict[str, list[Path]] = {kind: [] for kind in KINDS}
     for path in entries:
+        if not path.is_file() or path.name.startswith(("~$", ".")):
+            continue
+        # A FEC is known by its header, whatever its name (« 812345678FEC20261231.txt »).
+        if path.suffix.lower() in TEXT_SUFFIXES and is_fec(path):
+            found["fec"].append(path)
+            continue
         kind = kind_of(path.name)
-        if kind is not None and path.is_file():
+        if kind is not None:
             found[kind].append(path)
-    if not found["factures"]:
+    if not found["factures"] and not found["fec"]:
         raise RelanceError(
             f"Aucun fichier de factures dans {input_dir} : déposez-y l'export des factures "
-            f"(nom commençant par « factures »)."
+            f"(nom commençant par « factures ») ou le fichier des écritures comptables (FEC)."
         )
     return {kind: tuple(paths) for kind, paths in found.items()}
 
@@ -110,19 +120,34 @@ def read_exports(input_dir: Path, settings: Settings) -> Exports:
 
 def _read(files: dict[str, tuple[Path, ...]], settings: Settings) -> Exports:
     anomalies: list[Anomaly] = []
-    invoices: list[Invoice] = []
-    seen: dict[str, Source] = {}
-    for path in files["factures"]:
-        table, layout = _open(path, "factures", settings)
-        invoices.extend(read_invoices(table, path.name, layout, seen, anomalies))
-    payments: list[Payment] = []
-    for path in files["reglements"]:
-        table, layout = _open(path, "reglements", settings)
-        payments.extend(read_payments(table, path.name, layout, anomalies))
+    # Customers first: their payment terms give the due date of invoices that have none.
     customers: dict[str, Customer] = {}
     for path in files["clients"]:
         table, layout = _open(path, "clients", settings)
         read_customers(table, path.name, layout, customers, anomalies)
+    terms_for = _terms(customers, settings, anomalies)
+    default = PaymentTerms(settings.default_payment_days, False, None, "")
+
+    def due_for(code: str, issued: date) -> date:
+        return due_date(issued, terms_for(code) or default)
+
+    invoices: list[Invoice] = []
+    seen: dict[str, Source] = {}
+    for path in files["factures"]:
+        table, layout = _open(path, "factures", settings)
+        invoices.extend(read_invoices(table, path.name, layout, seen, anomalies, due_for))
+    payments: list[Payment] = []
+    for path in files["reglements"]:
+        table, layout = _open(path, "reglements", settings)
+        payments.extend(read_payments(table, path.name, layout, anomalies))
+    for path in files["fec"]:
+        fec = read_fec(path, terms_for, settings.default_payment_days)
+        invoices.extend(_first_seen(fec.invoices, seen, anomalies))
+        payments.extend(fec.payments)
+        anomalies.extend(fec.anomalies)
+        for code, name in fec.customers.items():
+            if code not in customers:  # the clients file knows more (email, address): it wins
+                customers[code] = Customer(code=code, name=name)
     reminders: list[PastReminder] = []
     for path in files["relances"]:
         table, layout = _open(path, "relances", settings)
@@ -135,3 +160,50 @@ def _read(files: dict[str, tuple[Path, ...]], settings: Settings) -> Exports:
         anomalies=tuple(anomalies),
         files={kind: tuple(p.name for p in paths) for kind, paths in files.items()},
     )
+
+
+def _terms(
+    customers: dict[str, Customer], settings: Settings, anomalies: list[Anomaly]
+) -> Callable[[str], PaymentTerms | None]:
+    """Each customer's payment terms, parsed once; an expression not understood is an anomaly
+    naming the customer, and the default delay applies."""
+    known: dict[str, PaymentTerms] = {}
+    for code, customer in customers.items():
+        if not customer.terms:
+            continue
+        try:
+            known[code] = parse_terms(customer.terms)
+        except ValueError as reason:
+            anomalies.append(
+                Anomaly.at(
+                    customer.source,
+                    "Conditions de paiement",
+                    customer.terms,
+                    f"Conditions de paiement incomprises pour {customer.name or code} ({reason}) : "
+                    f"délai par défaut de {settings.default_payment_days} jours appliqué.",
+                )
+            )
+    return known.get
+
+
+def _first_seen(
+    invoices: tuple[Invoice, ...], seen: dict[str, Source], anomalies: list[Anomaly]
+) -> list[Invoice]:
+    """Invoices of a FEC whose number a factures file already gave are left out (the same invoice)."""
+    kept = []
+    for invoice in invoices:
+        first = seen.get(invoice.number)
+        if first is not None:
+            anomalies.append(
+                Anomaly.at(
+                    invoice.source,
+                    "PieceRef",
+                    invoice.number,
+                    f"Facture déjà lue dans {first.file} ligne {first.row} : écriture du FEC ignorée.",
+                )
+            )
+            continue
+        if invoice.source is not None:
+            seen[invoice.number] = invoice.source
+        kept.append(invoice)
+    return kept

@@ -91,15 +91,21 @@ def _french(amount: Decimal) -> str:
 
 
 def read_invoices(
-    table: Table, file: str, layout: Layout, seen: dict[str, Source], anomalies: list[Anomaly]
+    table: Table,
+    file: str,
+    layout: Layout,
+    seen: dict[str, Source],
+    anomalies: list[Anomaly],
+    due_for: Callable[[str, date], date],
 ) -> list[Invoice]:
-    """Invoices and credit notes; `seen` (number -> first source) spans all factures files."""
+    """Invoices and credit notes; `seen` (number -> first source) spans all factures files.
+    `due_for(customer code, invoice date)` gives the due date of an invoice that has none."""
     sheet = _Sheet(file, layout, anomalies)
     text, width, col = table.text, sheet.width, layout.get
     c_number, c_customer, c_date, c_due, c_amount = (
         col("numero"), col("client"), col("date"), col("echeance"), col("montant"))
-    c_name, c_paid, c_left, c_mode, c_dispute = (
-        col("nom"), col("regle"), col("reste_du"), col("mode_reglement"), col("litige"))
+    c_name, c_paid, c_left, c_mode, c_dispute, c_blocked = (
+        col("nom"), col("regle"), col("reste_du"), col("mode_reglement"), col("litige"), col("bloque"))
     invoices = []
     for row, cells in table.rows:
         if len(cells) < width:
@@ -118,7 +124,7 @@ def read_invoices(
         except ValueError:
             sheet.report(row, cells, c_date, "Date illisible : date de facture laissée vide.")
             issued = None
-        due = sheet.required_date(row, cells, c_due)
+        due = _due_date(sheet, row, cells, c_due, c_date, issued, customer, due_for)
         if due is None:
             continue
         amount = sheet.required_amount(row, cells, c_amount)
@@ -129,10 +135,7 @@ def read_invoices(
         if paid is not None and left is not None and amount - paid != left:
             sheet.report(row, cells, c_left,
                          f"Montant TTC − réglé ({_french(amount - paid)}) ≠ reste dû ({_french(left)}).")
-        dispute = ""
-        if c_dispute >= 0:
-            flag = parse_flag(cells[c_dispute])
-            dispute = "Oui" if flag else "" if flag is False else text_of(cells[c_dispute])
+        dispute, blocked = _mark(cells, c_dispute), _mark(cells, c_blocked)
         first = seen.get(number)
         if first is not None:
             sheet.report(row, cells, c_number,
@@ -141,9 +144,43 @@ def read_invoices(
         seen[number] = source = Source(file, row)
         invoices.append(Invoice(
             number, customer, text(cells[c_name]) if c_name >= 0 else "", issued, due, amount,
-            paid, left, text(cells[c_mode]) if c_mode >= 0 else "", dispute, source,
+            paid, left, text(cells[c_mode]) if c_mode >= 0 else "", dispute, source, blocked,
         ))
     return invoices
+
+
+def _due_date(
+    sheet: _Sheet,
+    row: int,
+    cells: Sequence[object],
+    c_due: int,
+    c_date: int,
+    issued: date | None,
+    customer: str,
+    due_for: Callable[[str, date], date],
+) -> date | None:
+    """The due date of the export, else the invoice date plus the customer's payment terms."""
+    if c_due >= 0:
+        try:
+            due = parse_date(cells[c_due])
+        except ValueError:
+            sheet.report(row, cells, c_due, "Date illisible : ligne ignorée.")
+            return None
+        if due is not None:
+            return due
+    if issued is None:
+        column = c_due if c_due >= 0 else c_date
+        sheet.report(row, cells, column, "Ni échéance ni date de facture : ligne ignorée.")
+        return None
+    return due_for(customer, issued)
+
+
+def _mark(cells: Sequence[object], column: int) -> str:
+    """A Litige / Bloqué cell: "" for no, "Oui" for yes, else its text (a comment means yes)."""
+    if column < 0:
+        return ""
+    flag = parse_flag(cells[column])
+    return "Oui" if flag else "" if flag is False else text_of(cells[column])
 
 
 def read_payments(
@@ -201,8 +238,9 @@ def read_customers(
     """Adds the file's customers to `customers` (by code); a code seen before is reported."""
     sheet = _Sheet(file, layout, anomalies)
     col = layout.get
-    c_code, c_email, c_type, c_stop, c_postal = (
-        col("code"), col("email"), col("type"), col("ne_pas_relancer"), col("code_postal"))
+    c_code, c_email, c_type, c_stop, c_postal, c_from = (
+        col("code"), col("email"), col("type"), col("ne_pas_relancer"), col("code_postal"),
+        col("relancer_a_partir_du"))
     c_lines = [c for c in (col("adresse1"), col("adresse2"), col("adresse3")) if c >= 0]
 
     def text(cells: Sequence[object], column: int) -> str:
@@ -229,6 +267,16 @@ def read_customers(
         if c_postal >= 0 and type(cells[c_postal]) is not str and len(postal) == 4 and postal.isdigit():
             postal = "0" + postal  # a number cell lost the leading zero of 06000 Nice
         stop = parse_flag(cells[c_stop]) if c_stop >= 0 else False
+        chase_from = None
+        if c_from >= 0:
+            try:
+                chase_from = parse_date(cells[c_from])
+            except ValueError:
+                sheet.report(row, cells, c_from, "Date illisible : le client est relancé sans attendre.")
+        blocked = _mark(cells, col("bloque")) or ("Litige" if _mark(cells, col("litige")) else "")
+        note = text(cells, col("commentaire"))
+        if blocked and note:
+            blocked = note if blocked == "Oui" else f"{blocked} : {note}"
         customers[code] = Customer(
             code=code,
             name=text(cells, col("nom")),
@@ -241,6 +289,12 @@ def read_customers(
             private=text(cells, c_type).lower().startswith("particulier"),
             do_not_chase=stop is not False,  # an unclear mark ("à voir") errs on not chasing
             source=Source(file, row),
+            terms=text(cells, col("conditions")),
+            chase_from=chase_from,
+            blocked=blocked,
+            family=text(cells, col("famille")),
+            representative=text(cells, col("representant")),
+            company=text(cells, col("societe")),
         )
 
 

@@ -99,7 +99,7 @@ def test_no_invoices_file(tmp_path):
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == (
         f"Erreur : Aucun fichier de factures dans {tmp_path / 'input'} : déposez-y l'export des factures "
-        "(nom commençant par « factures »)."
+        "(nom commençant par « factures ») ou le fichier des écritures comptables (FEC)."
     )
     assert not list((tmp_path / "output").glob("proposition_*"))
 

@@ -204,3 +204,27 @@ def test_working_days_count_days_overdue_and_delays():
         [invoice("F1", "100", due="2026-07-10")], [], {"C1": customer("C1")}, {}, Settings(), d("2026-07-20")
     )
     assert calendar.customers[0].invoices[0].days_overdue == 10 and calendar.customers[0].chase
+
+
+def test_blocked_invoice_and_customer_pauses():
+    line = only(propose([_blocked_invoice("F1", "attente avoir"), invoice("F2", "100")]))
+    assert (line.invoices[0].include, line.invoices[0].reason) == (False, "Facture bloquée : attente avoir")
+    for mark, reason in (("Oui", "Client bloqué"), ("Litige", "Client en litige"),
+                         ("Litige : chantier en cours", "Client en litige : chantier en cours"),
+                         ("compte gelé", "Client bloqué : compte gelé")):  # fmt: skip
+        held = only(propose([invoice("F1", "100")], customers={"C1": customer("C1", blocked=mark)}))
+        assert (held.chase, held.reason) == (False, reason)
+
+
+def test_promise_to_pay_waits_until_its_date():
+    promised = {"C1": customer("C1", chase_from=d("2026-11-30"))}
+    line = only(propose([invoice("F1", "100")], customers=promised))
+    assert (line.chase, line.reason) == (False, "Promesse de paiement : pas de relance avant le 30/11/2026")
+    past = {"C1": customer("C1", chase_from=d("2026-11-23"))}
+    assert only(propose([invoice("F1", "100")], customers=past)).chase
+
+
+def _blocked_invoice(number: str, mark: str):
+    from dataclasses import replace
+
+    return replace(invoice(number, "100"), blocked=mark)

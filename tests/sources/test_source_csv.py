@@ -16,8 +16,11 @@ def test_cp1252_semicolon_with_titles_nbsp_and_bad_cells(input_dir: Path) -> Non
     exports = read(input_dir, {"factures.csv": "factures_cp1252.csv"})
     by_number = {i.number: i for i in exports.invoices}
     assert list(by_number) == [
-        "F2026-001", "F2026-002", "A2026-003", "A2026-004", "F2026-007", "F2026-008", "F2026-010"
+        "F2026-001", "F2026-002", "A2026-003", "A2026-004", "F2026-007", "F2026-008", "F2026-009",
+        "F2026-010",
     ]
+    # no due date: invoice date + the default 30 days (the customer has no terms: no clients file)
+    assert by_number["F2026-009"].due_date == date(2026, 2, 25)
     assert by_number["F2026-001"] == Invoice(
         number="F2026-001", customer_code="C001", customer_name="Boulangerie Lefèvre",
         date=date(2026, 1, 5), due_date=date(2026, 2, 4), amount=Decimal("1234.56"),
@@ -43,7 +46,6 @@ def test_cp1252_semicolon_with_titles_nbsp_and_bad_cells(input_dir: Path) -> Non
                 "Montant TTC − réglé (1 500,00) ≠ reste dû (1 400,00)."),
         Anomaly("factures.csv", 15, "N° facture", "F2026-001",
                 "Numéro de facture déjà présent (factures.csv ligne 5) : ligne ignorée."),
-        Anomaly("factures.csv", 16, "Échéance", "", "Date vide : ligne ignorée."),
         Anomaly("factures.csv", 18, "Date facture", "32/01/2026",
                 "Date illisible : date de facture laissée vide."),
         Anomaly("factures.csv", 19, "Code client", "", "Code client vide : ligne ignorée."),
@@ -51,7 +53,7 @@ def test_cp1252_semicolon_with_titles_nbsp_and_bad_cells(input_dir: Path) -> Non
     # The invoice whose figures disagree is kept as read: the core decides not to chase it.
     assert by_number["F2026-007"].remaining == Decimal("1400.00")
     assert exports.files == {
-        "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": ()
+        "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": (), "fec": ()
     }
 
 

@@ -31,7 +31,7 @@ def test_no_invoice_file_stops_with_the_exact_message(input_dir: Path) -> None:
         read_exports(input_dir, Settings())
     assert str(caught.value) == (
         f"Aucun fichier de factures dans {input_dir} : déposez-y l'export des factures "
-        f"(nom commençant par « factures »)."
+        f"(nom commençant par « factures ») ou le fichier des écritures comptables (FEC)."
     )
 
 
@@ -49,7 +49,7 @@ def test_which_files_are_read(input_dir: Path) -> None:
     exports = read_exports(input_dir, Settings())
     assert exports.files == {
         "factures": ("Factures_A.CSV", "factures_b.csv"), "reglements": (), "clients": (),
-        "relances": (),
+        "relances": (), "fec": (),
     }
     # Concatenated in name order; a number seen in an earlier file wins.
     assert [(i.number, i.customer_code, i.source) for i in exports.invoices] == [
