@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -27,6 +28,7 @@ from app.status import status
 from journal import Journal
 from mail.config import read_env
 from models.errors import RelanceError
+from models.settings import Settings
 
 OK, USER_ERROR, BAD_COMMAND_LINE, SOME_FAILED, UNEXPECTED = 0, 1, 2, 3, 4
 
@@ -114,6 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="AAAA-MM-JJ",
         help="date de référence : échéances échues au (par défaut : aujourd'hui)",
     )
+    scope = parser.add_argument_group("filtres de preparer (remplacent ceux de [filtres] dans relance.toml)")
+    for option, what in (
+        ("--client", "ces codes clients"),
+        ("--famille", "les clients de ces familles"),
+        ("--representant", "les clients de ces représentants"),
+        ("--societe", "les clients de ces sociétés du groupe"),
+        ("--mode-reglement", "les factures payables par ces modes de règlement"),
+    ):
+        scope.add_argument(option, nargs="+", metavar="VALEUR", help=f"seulement {what}")
+    scope.add_argument("--du-compte", metavar="CODE", help="seulement les codes clients à partir de CODE")
+    scope.add_argument("--au-compte", metavar="CODE", help="seulement les codes clients jusqu'à CODE")
     parser.add_argument(
         "--planifie",
         action="store_true",
@@ -211,7 +224,7 @@ def _dispatch(
             folder.root, schedule, remove=args.supprimer, windows=os.name == "nt", run=run_command, out=out
         ), {}
     folder.check()
-    settings = load_settings(folder.config)
+    settings = _with_filters(load_settings(folder.config), args)
     if command == "etat":
         status(folder, out)
         return OK, {}
@@ -229,12 +242,38 @@ def _dispatch(
         return run(request, folder, settings, clock, out, ask)
 
 
+# option -> field of models.filters.Filters
+_FILTER_OPTIONS = {
+    "client": "customers",
+    "famille": "families",
+    "representant": "representatives",
+    "societe": "companies",
+    "mode_reglement": "payment_modes",
+    "du_compte": "from_account",
+    "au_compte": "to_account",
+}
+
+
+def _with_filters(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The filters of the command line replace, one by one, those of [filtres]."""
+    given = {
+        field: tuple(value) if isinstance(value, list) else value
+        for option, field in _FILTER_OPTIONS.items()
+        if (value := getattr(args, option)) is not None
+    }
+    return replace(settings, filters=replace(settings.filters, **given)) if given else settings
+
+
 def _inconsistent(args: argparse.Namespace) -> str:
     """What the parser cannot check alone; empty when the arguments make sense."""
     if args.commande == "annuler" and not args.lot:
         return "annuler : indiquez le numéro du lot, par exemple « annuler 2026-11-23-1 »"
     if args.lot and args.commande != "annuler":
         return f"argument en trop : {args.lot}"
+    if args.commande not in (None, "preparer") and any(
+        getattr(args, option) is not None for option in _FILTER_OPTIONS
+    ):
+        return "les filtres (--client, --famille…) s'emploient avec preparer"
     if args.planifie and args.commande:
         return f"--planifie s'emploie seul, sans la commande {args.commande}"
     return ""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from models.ageing import AgeingRow, ageing
 from models.allocation import allocate
 from models.calendar import DayCounter
+from models.filters import Filters
 from models.levels import CALENDAR, LevelStep, next_step
 from models.records import NO_HISTORY, ZERO, Anomaly, Customer, Invoice, InvoiceHistory, Payment
 from models.settings import Settings
@@ -72,6 +73,7 @@ class Proposal:
     anomalies: tuple[Anomaly, ...]
     ageing: tuple[AgeingRow, ...]
     settings: Settings = field(repr=False, default_factory=Settings)
+    scope: Filters = field(default_factory=Filters)
 
     @property
     def chased(self) -> tuple[CustomerLine, ...]:
@@ -88,6 +90,7 @@ def build_proposal(
     *,
     has_clients_file: bool = True,
     counter: DayCounter = CALENDAR,
+    scope: Filters | None = None,
 ) -> Proposal:
     """Allocate the money, then decide, invoice by invoice and customer by customer, what to chase."""
     invoices = list(invoices)
@@ -97,11 +100,18 @@ def build_proposal(
     allocation = allocate(invoices, payments)
     anomalies.extend(allocation.anomalies)
 
+    # Filters choose what is shown after the allocation: a payment still pays what it pays.
+    scope = settings.filters if scope is None else scope
     open_invoices: dict[str, list[tuple[Invoice, Decimal]]] = defaultdict(list)
     for invoice in invoices:
         left = allocation.remaining.get(invoice.number, ZERO)
-        if not invoice.is_credit_note and left > 0:
+        if not invoice.is_credit_note and left > 0 and scope.keeps_invoice(invoice):
             open_invoices[invoice.customer_code].append((invoice, left))
+    if scope:
+        kept = {code for code in open_invoices.keys() | allocation.credits.keys()
+                if scope.keeps_customer(customers[code])}  # fmt: skip
+        open_invoices = defaultdict(list, {c: v for c, v in open_invoices.items() if c in kept})
+        allocation = replace(allocation, credits={c: v for c, v in allocation.credits.items() if c in kept})
 
     lines = []
     for code in sorted(open_invoices.keys() | allocation.credits.keys()):
@@ -124,7 +134,7 @@ def build_proposal(
         ),
         today,
     )
-    return Proposal(today, tuple(lines), tuple(anomalies), ages, settings)
+    return Proposal(today, tuple(lines), tuple(anomalies), ages, settings, scope)
 
 
 def _complete_customers(

@@ -9,6 +9,7 @@ from typing import Any
 
 from models.calendar import COUNTINGS
 from models.errors import RelanceError
+from models.filters import Filters
 
 # Channel codes as written in relance.toml, and their French labels in the workbook.
 CHANNELS = {
@@ -91,6 +92,7 @@ class Settings:
     region: str = ""  # for public holidays: "", alsace-moselle, guadeloupe…
     open_proposal: bool = True  # open the new proposal in Excel after an interactive preparation
     default_payment_days: int = 30  # due date of an invoice without one, when its customer has no terms
+    filters: Filters = field(default_factory=Filters)  # [filtres]: the default scope of `preparer`
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -126,6 +128,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
         if not isinstance(relance["region"], str):
             raise _bad(source, "relance.region", 'un texte, par exemple "alsace-moselle", ou ""')
         kwargs["region"] = relance["region"]
+    kwargs["filters"] = _filters(_table(data, "filtres", source), source)
     interface = _table(data, "interface", source)
     if "ouvrir_proposition" in interface:
         if not isinstance(interface["ouvrir_proposition"], bool):
@@ -150,6 +153,37 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
             raise _bad(source, "pdf.convertisseur", "auto, word ou libreoffice")
         kwargs["converter"] = pdf["convertisseur"]
     return Settings(**kwargs)
+
+
+# [filtres] key -> (Filters field, several values?)
+FILTER_KEYS = {
+    "client": ("customers", True),
+    "famille": ("families", True),
+    "representant": ("representatives", True),
+    "societe": ("companies", True),
+    "mode_reglement": ("payment_modes", True),
+    "du_compte": ("from_account", False),
+    "au_compte": ("to_account", False),
+}
+
+
+def _filters(table: Mapping[str, Any], source: str) -> Filters:
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in FILTER_KEYS:
+            raise RelanceError(
+                f"Dans {source}, la section [filtres] a une clé inconnue « {key} » "
+                f"(clés possibles : {', '.join(FILTER_KEYS)})."
+            )
+        name, several = FILTER_KEYS[key]
+        items = [value] if isinstance(value, str | int) and not isinstance(value, bool) else value
+        if not isinstance(items, list) or not all(isinstance(v, str | int) for v in items):
+            raise _bad(source, f"filtres.{key}", 'un texte ou une liste de textes, par exemple ["BTP"]')
+        items = [str(v).strip() for v in items if str(v).strip()]
+        if not several and len(items) > 1:
+            raise _bad(source, f"filtres.{key}", "un seul code de compte")
+        values[name] = tuple(items) if several else (items[0] if items else "")
+    return Filters(**values)
 
 
 def _company(table: Mapping[str, Any], source: str) -> Company:

@@ -124,6 +124,8 @@ def _summary(
     sheet.append(
         ["Anomalies", len(proposal.anomalies), "voir l'onglet Anomalies" if proposal.anomalies else ""]
     )
+    scope = " ; ".join(proposal.scope.describe()) or "aucun : tous les clients"
+    sheet.append(["Filtres", styler.text(sheet, scope)])
     sheet.append([])
     sheet.append([cell(sheet, "Mode d'emploi", "rl_bold")])
     for line in INSTRUCTIONS:

@@ -214,3 +214,25 @@ def test_double_click_uses_the_folder_of_relance_py_not_the_current_directory(tm
     assert result.stdout.startswith("Proposition écrite : output/proposition_2026-11-23.xlsx\n")
     assert (install / "output" / "proposition_2026-11-23.xlsx").exists()
     assert not any(elsewhere.iterdir())
+
+
+def test_filters_on_the_command_line_and_in_the_summary(tmp_path):
+    write_csv(
+        tmp_path,
+        "clients.csv",
+        "Code client;Nom;Email;Famille\nC1;Un;a@un.example;BTP\nC2;Deux;b@deux.example;Commerce\n",
+    )
+    write_csv(
+        tmp_path,
+        "factures.csv",
+        "N° facture;Code client;Date;Échéance;Montant\nF1;C1;01/09/2026;01/10/2026;100\n"
+        "F2;C2;01/09/2026;01/10/2026;200\n",
+    )
+    (tmp_path / "relance.toml").write_text('[filtres]\nfamille = "Commerce"\n', encoding="utf-8")
+    code, out, _ = run("preparer", "--dossier", str(tmp_path), "--date", "2026-11-23")
+    assert code == 0 and "1 client à relancer (1 facture, 200,00 €)" in out
+    code, out, _ = run("preparer", "--dossier", str(tmp_path), "--date", "2026-11-23", "--famille", "BTP")
+    assert code == 0 and "1 client à relancer (1 facture, 100,00 €)" in out
+    summary = openpyxl.load_workbook(tmp_path / "output" / "proposition_2026-11-23_2.xlsx")["Synthèse"]
+    assert ["Filtres", "Famille : BTP"] in [[c.value for c in row[:2]] for row in summary.iter_rows()]
+    assert run("envoyer", "--dossier", str(tmp_path), "--famille", "BTP")[0] == 2
