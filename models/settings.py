@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -10,6 +11,7 @@ from typing import Any
 from models.calendar import COUNTINGS
 from models.errors import RelanceError
 from models.filters import Filters
+from models.penalties import DEFAULT_ECB, PenaltyRates
 
 # Channel codes as written in relance.toml, and their French labels in the workbook.
 CHANNELS = {
@@ -34,12 +36,13 @@ class Level:
     channel: str
     template: str
     payment_days: int = 8  # the letter asks to pay within this many days (its `date_limite`)
+    claims_penalties: bool = False  # the letter claims late-payment interest and the 40 € indemnity
 
 
 DEFAULT_LEVELS = (
     Level(1, "Rappel amiable", 7, 0, "email", "relance_1.docx"),
     Level(2, "Relance ferme", 21, 14, "email", "relance_2.docx"),
-    Level(3, "Mise en demeure", 40, 14, "email+courrier", "mise_en_demeure.docx"),
+    Level(3, "Mise en demeure", 40, 14, "email+courrier", "mise_en_demeure.docx", claims_penalties=True),
 )
 
 CONVERTERS = ("auto", "word", "libreoffice")
@@ -93,6 +96,7 @@ class Settings:
     open_proposal: bool = True  # open the new proposal in Excel after an interactive preparation
     default_payment_days: int = 30  # due date of an invoice without one, when its customer has no terms
     filters: Filters = field(default_factory=Filters)  # [filtres]: the default scope of `preparer`
+    penalty_rates: PenaltyRates = field(default_factory=lambda: PenaltyRates(DEFAULT_ECB))
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -129,6 +133,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
             raise _bad(source, "relance.region", 'un texte, par exemple "alsace-moselle", ou ""')
         kwargs["region"] = relance["region"]
     kwargs["filters"] = _filters(_table(data, "filtres", source), source)
+    kwargs["penalty_rates"] = _rates(_table(data, "penalites", source), source)
     interface = _table(data, "interface", source)
     if "ouvrir_proposition" in interface:
         if not isinstance(interface["ouvrir_proposition"], bool):
@@ -186,6 +191,40 @@ def _filters(table: Mapping[str, Any], source: str) -> Filters:
     return Filters(**values)
 
 
+_HALF_YEAR = re.compile(r"\d{4}-S[12]")
+
+
+def _rates(table: Mapping[str, Any], source: str) -> PenaltyRates:
+    """[penalites]: taux_bce per half-year (the table shipped in relance.toml), marge, taux_contractuel."""
+    unknown = set(table) - {"taux_bce", "marge", "taux_contractuel"}
+    if unknown:
+        raise RelanceError(
+            f"Dans {source}, la section [penalites] a une clé inconnue « {sorted(unknown)[0]} » "
+            "(clés possibles : taux_bce, marge, taux_contractuel)."
+        )
+    ecb = dict(DEFAULT_ECB)
+    rates = table.get("taux_bce", {})
+    if not isinstance(rates, dict):
+        raise _bad(source, "penalites.taux_bce", 'une table, par exemple { "2026-S1" = 2.15 }')
+    for half, rate in rates.items():
+        if not _HALF_YEAR.fullmatch(half):
+            raise _bad(source, f"penalites.taux_bce.{half}", 'un semestre écrit "2026-S1" ou "2026-S2"')
+        ecb[half] = _decimal(rate, f"penalites.taux_bce.{half}", source)
+    margin = _decimal(table.get("marge", 10), "penalites.marge", source)
+    contractual = table.get("taux_contractuel")
+    return PenaltyRates(
+        ecb,
+        margin,
+        None if contractual is None else _decimal(contractual, "penalites.taux_contractuel", source),
+    )
+
+
+def _bool(value: Any, key: str, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(source, key, "true ou false")
+    return value
+
+
 def _company(table: Mapping[str, Any], source: str) -> Company:
     values: dict[str, Any] = {}
     for key, value in table.items():
@@ -237,6 +276,9 @@ def _levels(raw: Any, source: str) -> tuple[Level, ...]:
                 channel=channel,
                 template=str(item["modele"]),
                 payment_days=_int(item.get("delai_paiement", 8), f"{where}.delai_paiement", source),
+                claims_penalties=_bool(
+                    item.get("reclamer_penalites", False), f"{where}.reclamer_penalites", source
+                ),
             )
         )
     numbers = [level.number for level in levels]

@@ -78,8 +78,8 @@ def test_etat_reports_waiting_and_validated_proposals(folder):
         "validée, prête à envoyer.",
         "Journal : aucune relance envoyée pour l'instant.",
         "Derniers passages :",
-        "  23/11/2026 09:00 preparer (manuel) : terminé — 22 clients, 5 anomalies",
-        "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 5 anomalies",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 22 clients, 6 anomalies",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 6 anomalies",
     ]
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from models.penalties import DEFAULT_ECB, PenaltyRates
 from models.records import Customer, Invoice, InvoiceHistory, Payment, Source
+from models.settings import Settings
 
 TODAY = date(2026, 11, 23)
+# The ECB rate of 2026-S2 is not in the shipped table (nobody here could check it): the rule tests
+# assume one, so that a missing half-year does not show in every proposal they build.
+RATES = PenaltyRates({**DEFAULT_ECB, "2026-S2": Decimal("2.15")})
+SETTINGS = Settings(penalty_rates=RATES)
 
 
 def d(text: str) -> date:

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from models.proposal import build_proposal
 from models.settings import DEFAULT_LEVELS, Level, Settings
-from tests.models.factories import TODAY, customer, d, invoice, payment, sent
+from tests.models.factories import SETTINGS, TODAY, customer, d, invoice, payment, sent
 
 
 def propose(invoices, payments=(), customers=None, history=None, settings=None, **kwargs):
     customers = customers if customers is not None else {"C1": customer("C1")}
     return build_proposal(
-        invoices, payments, customers, history or {}, settings or Settings(), TODAY, **kwargs
+        invoices, payments, customers, history or {}, settings or SETTINGS, TODAY, **kwargs
     )
 
 
