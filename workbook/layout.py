@@ -30,9 +30,12 @@ CUSTOMER_HEADERS = (
     "Dernière relance",
     "Nb relances",
     "Message",
+    "Réclamer pénalités",
+    "Pénalités",
+    "Indemnité",
     ID_HEADER,
 )
-CUSTOMER_EDITABLE = ("Email", "Niveau", "Canal", "À relancer", "Message")
+CUSTOMER_EDITABLE = ("Email", "Niveau", "Canal", "À relancer", "Message", "Réclamer pénalités")
 
 INVOICE_HEADERS = (
     "Code client",
@@ -47,9 +50,14 @@ INVOICE_HEADERS = (
     "Nb relances",
     "Inclure",
     "Motif",
+    "Pénalités",
+    "Indemnité",
     ID_HEADER,
 )
 INVOICE_EDITABLE = ("Inclure",)
+
+# Columns a proposal written before they existed does not have: read when present.
+OPTIONAL_HEADERS = frozenset({"Réclamer pénalités", "Pénalités", "Indemnité"})
 
 ANOMALY_HEADERS = ("Fichier", "Ligne", "Colonne", "Valeur", "Message")
 

@@ -136,13 +136,13 @@ def _rows(
 ) -> tuple[dict[str, SheetRow], tuple[SheetRow, ...]]:
     data = _sheet(path, workbook, name)
     found = [text_of(cell) for cell in data[0]] if data else []
-    missing = [header for header in headers if header not in found]
+    missing = [header for header in headers if header not in found and header not in L.OPTIONAL_HEADERS]
     if missing:
         raise RelanceError(
             f"Dans la proposition {path.name}, l'onglet {name} n'a plus de colonne "
             f"« {missing[0]} » : remettez-la ou préparez une nouvelle proposition."
         )
-    index = {header: found.index(header) for header in headers}
+    index = {header: found.index(header) for header in headers if header in found}
     by_id: dict[str, SheetRow] = {}
     added: list[SheetRow] = []
     for number, cells in enumerate(data[1:], start=2):

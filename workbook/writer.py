@@ -32,6 +32,10 @@ INSTRUCTIONS = (
     "pour envoyer.",
 )
 
+# Column widths, in the order of layout.CUSTOMER_HEADERS and layout.INVOICE_HEADERS.
+CUSTOMER_WIDTHS = (12, 34, 30, 16, 13, 13, 8, 18, 17, 11, 48, 14, 8, 40, 11, 12, 12, 10)
+INVOICE_WIDTHS = (12, 16, 12, 12, 13, 13, 9, 8, 14, 8, 9, 60, 12, 12, 10)
+
 
 def write_proposal(
     proposal: Proposal,
@@ -193,9 +197,7 @@ def _summary(
 
 def _customers(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
     headers = L.CUSTOMER_HEADERS
-    sheet = _sheet(
-        workbook, styler, L.CUSTOMERS, headers, (12, 34, 30, 16, 13, 13, 8, 18, 17, 11, 48, 14, 8, 40, 10)
-    )
+    sheet = _sheet(workbook, styler, L.CUSTOMERS, headers, CUSTOMER_WIDTHS)
     cell, text = styler.cell, styler.text
     for line in proposal.customers:
         customer = line.customer
@@ -215,6 +217,9 @@ def _customers(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
                 cell(sheet, line.last_reminder, "rl_date"),
                 line.reminder_count or None,
                 cell(sheet, "", "rl_edit_text"),
+                cell(sheet, L.YES if line.claims_penalties else L.NO, "rl_edit"),
+                cell(sheet, line.penalties, "rl_euro"),
+                cell(sheet, line.indemnities, "rl_euro"),
                 text(sheet, L.customer_id(customer.code)),
             ]
         )
@@ -223,12 +228,13 @@ def _customers(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
     _dropdown(sheet, headers, "Niveau", levels, rows)
     _dropdown(sheet, headers, "Canal", CHANNELS.values(), rows)
     _dropdown(sheet, headers, "À relancer", (L.YES, L.NO), rows)
+    _dropdown(sheet, headers, "Réclamer pénalités", (L.YES, L.NO), rows)
     _finish_table(sheet, headers, rows)
 
 
 def _invoices(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
     headers = L.INVOICE_HEADERS
-    sheet = _sheet(workbook, styler, L.INVOICES, headers, (12, 16, 12, 12, 13, 13, 9, 8, 14, 8, 9, 60, 10))
+    sheet = _sheet(workbook, styler, L.INVOICES, headers, INVOICE_WIDTHS)
     cell, text = styler.cell, styler.text
     rows = 0
     for customer in proposal.customers:
@@ -248,6 +254,8 @@ def _invoices(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
                     line.history.count or None,
                     cell(sheet, L.YES if line.include else L.NO, "rl_edit"),
                     line.reason,
+                    cell(sheet, line.penalty.interest if line.penalty else None, "rl_euro"),
+                    cell(sheet, line.penalty.indemnity if line.penalty else None, "rl_euro"),
                     text(sheet, L.invoice_id(invoice.customer_code, invoice.number)),
                 ]
             )

@@ -67,7 +67,7 @@ def test_read_back_after_libreoffice_resaves_it(written, tmp_path, lo_profile):
     book = openpyxl.load_workbook(resaved)
     # LibreOffice keeps the dropdowns and the hidden ID column.
     assert any(dv.formula1 == '"Oui,Non"' for dv in book["Clients"].data_validations.dataValidation)
-    assert book["Clients"].column_dimensions["O"].hidden
+    assert book["Clients"].column_dimensions["R"].hidden
 
 
 def test_not_a_proposal(tmp_path):

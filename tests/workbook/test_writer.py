@@ -55,7 +55,8 @@ def test_sheets_and_exact_headers(written):
     assert [c.value for c in book["Clients"][1]] == list(L.CUSTOMER_HEADERS)
     assert [c.value for c in book["Factures"][1]] == [
         "Code client", "N° facture", "Date facture", "Échéance", "Montant TTC", "Reste dû",
-        "Jours de retard", "Niveau", "Dernière relance", "Nb relances", "Inclure", "Motif", "ID",
+        "Jours de retard", "Niveau", "Dernière relance", "Nb relances", "Inclure", "Motif", "Pénalités",
+        "Indemnité", "ID",
     ]  # fmt: skip
     assert [c.value for c in book["Anomalies"][1]] == ["Fichier", "Ligne", "Colonne", "Valeur", "Message"]
     assert book[L.META].sheet_state == "hidden"
@@ -88,8 +89,8 @@ def test_customer_rows_values_and_formats(written):
     assert data["C3"]["Client"] == "Dupont & Fils <SARL>"
     assert data["C3"]["Motif"] == "Aucune facture à relancer : facture en litige"
     assert sheet["E2"].number_format.startswith("#,##0.00")
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:O4"
-    assert sheet.column_dimensions["O"].hidden
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:R4"
+    assert sheet.column_dimensions["R"].hidden
 
 
 def test_dropdowns_on_every_editable_column(written):
@@ -99,6 +100,7 @@ def test_dropdowns_on_every_editable_column(written):
         "G2:G4": '"1,2,3"',
         "I2:I4": '"Email,Courrier,Email + courrier,Téléphone"',
         "J2:J4": '"Oui,Non"',
+        "O2:O4": '"Oui,Non"',
     }
     invoices = {str(dv.sqref): dv.formula1 for dv in book["Factures"].data_validations.dataValidation}
     assert invoices == {"K2:K5": '"Oui,Non"'}
@@ -139,3 +141,32 @@ def test_ageing_sheet_with_totals_and_chart(written):
 def test_never_overwrites(written):
     with pytest.raises(FileExistsError):
         write_proposal(sample_proposal(), written, prepared_at=PREPARED, proposal_id="x", files=[])
+
+
+def test_penalty_columns(tmp_path):
+    from tests.models.factories import SETTINGS
+
+    proposal = build_proposal(
+        [invoice("F1", "1000", due="2026-10-01", customer="C1"),
+         invoice("F2", "500", due="2026-10-01", customer="P")],
+        [],
+        {"C1": customer("C1"), "P": customer("P").__class__(code="P", name="Particulier", email="p@x.example",
+                                                              private=True)},
+        {"F1": sent(2, "2026-11-01"), "F2": sent(2, "2026-11-01")},
+        SETTINGS,
+        TODAY,
+    )  # fmt: skip
+    path = tmp_path / "p.xlsx"
+    write_proposal(proposal, path, prepared_at=PREPARED, proposal_id="x", files=[])
+    book = openpyxl.load_workbook(path)
+    clients = {r[0]: dict(zip(L.CUSTOMER_HEADERS, r, strict=True)) for r in rows(book["Clients"])[1:]}
+    # 1000 € × 12.15 % × 53 days / 365 = 17.64 €; the mise en demeure claims it from a business only
+    assert (clients["C1"]["Niveau"], clients["C1"]["Réclamer pénalités"]) == (3, "Oui")
+    assert (clients["C1"]["Pénalités"], clients["C1"]["Indemnité"]) == (17.64, 40)
+    assert (clients["P"]["Réclamer pénalités"], clients["P"]["Pénalités"], clients["P"]["Indemnité"]) == (
+        "Non",
+        0,
+        0,
+    )
+    invoices = {r[1]: dict(zip(L.INVOICE_HEADERS, r, strict=True)) for r in rows(book["Factures"])[1:]}
+    assert (invoices["F1"]["Pénalités"], invoices["F1"]["Indemnité"]) == (17.64, 40)
