@@ -23,6 +23,9 @@ class ReminderInvoice:
     remaining: Decimal
     days_overdue: int
     level: int  # the invoice's own level once this reminder is sent (0: listed, never reminded)
+    interest: Decimal = ZERO  # late-payment interest claimed (0 when the letter claims none)
+    indemnity: Decimal = ZERO  # the 40 € recovery indemnity claimed
+    rates: tuple[Decimal, ...] = ()  # annual rates (%) of the interest's periods
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +39,19 @@ class Reminder:
     message: str = ""
     reminder_count: int = 0  # reminders already sent for these invoices
     last_reminder: date | None = None
+    claims_penalties: bool = False
 
     @property
     def total(self) -> Decimal:
         return sum((i.remaining for i in self.invoices), ZERO)
+
+    @property
+    def interest(self) -> Decimal:
+        return sum((i.interest for i in self.invoices), ZERO)
+
+    @property
+    def indemnities(self) -> Decimal:
+        return sum((i.indemnity for i in self.invoices), ZERO)
 
     @property
     def by_email(self) -> bool:
@@ -73,6 +85,19 @@ FIELDS = (
     "delai_paiement",
     "date_limite",
     "date_reference",
+    "reclamer_penalites",
+    "total_penalites",
+    "total_indemnites",
+    "total_avec_penalites",
+    "taux_penalites",
+    "mention_penalites",
+)
+
+LEGAL_MENTION = (
+    "Conformément aux articles L441-10 et D441-5 du Code de commerce, toute somme non payée à son "
+    "échéance porte de plein droit, dès le lendemain de l'échéance, des pénalités de retard au taux "
+    "de refinancement de la Banque centrale européenne majoré de 10 points, et donne lieu à une "
+    "indemnité forfaitaire pour frais de recouvrement de 40 € par facture."
 )
 
 
@@ -114,6 +139,8 @@ def template_fields(reminder: Reminder, company: Company, today: date) -> dict[s
                 "montant": _amount(invoice.amount),
                 "reste_du": _amount(invoice.remaining),
                 "jours_retard": str(invoice.days_overdue),
+                "penalites": _amount(invoice.interest),
+                "indemnite": _amount(invoice.indemnity),
             }
             for invoice in reminder.invoices
         ],
@@ -131,7 +158,20 @@ def template_fields(reminder: Reminder, company: Company, today: date) -> dict[s
         "delai_paiement": level.payment_days,
         "date_limite": french_long_date(deadline),
         "date_reference": french_date(today),
+        "reclamer_penalites": reminder.claims_penalties,
+        "total_penalites": _amount(reminder.interest),
+        "total_indemnites": _amount(reminder.indemnities),
+        "total_avec_penalites": _amount(reminder.total + reminder.interest + reminder.indemnities),
+        "taux_penalites": _rates(reminder),
+        "mention_penalites": LEGAL_MENTION if reminder.claims_penalties else "",
     }
+
+
+def _rates(reminder: Reminder) -> str:
+    """« 12,15 % », or « 12,40 % puis 12,15 % » when the delay spans a change of rate."""
+    oldest_first = sorted(reminder.invoices, key=lambda i: i.due_date)
+    rates = dict.fromkeys(rate for invoice in oldest_first for rate in invoice.rates)
+    return " puis ".join(f"{rate:.2f} %".replace(".", ",") for rate in rates)
 
 
 def _amount(value: Decimal) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from models.errors import RelanceError
+from models.penalties import late_penalty
 from models.proposal import CustomerLine, InvoiceLine, Proposal
-from models.records import Customer
+from models.records import ZERO, Customer
 from models.reminders import Reminder, ReminderInvoice
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
@@ -31,6 +33,8 @@ class CustomerChoice:
     where: str  # the row, for messages: « Clients, ligne 5 »
     email_cell: str = ""  # « Clients!C5 »
     name: str = ""  # as the workbook shows it
+    claim: bool | None = None  # « Réclamer pénalités »; None: empty, the level decides
+    claim_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def plan_lot(
         if not chosen:
             notes.append(f"{name} ({code}) n'a plus de facture à relancer : pas de relance.")
             continue
-        reminders.append(_reminder(line, choice, chosen, settings))
+        reminders.append(_reminder(line, choice, chosen, settings, current.reference_date))
     return SendPlan(tuple(reminders), tuple(notes))
 
 
@@ -104,7 +108,11 @@ def _invoices(
 
 
 def _reminder(
-    line: CustomerLine, choice: CustomerChoice, chosen: list[InvoiceLine], settings: Settings
+    line: CustomerLine,
+    choice: CustomerChoice,
+    chosen: list[InvoiceLine],
+    settings: Settings,
+    today: date,
 ) -> Reminder:
     customer = line.customer
     forced = all(i.step.due_level is None for i in chosen)
@@ -118,6 +126,10 @@ def _reminder(
         customer = replace(customer, email=email)
     channel = choice.channel or level.channel
     _check_contact(customer, channel, choice)
+    wanted = level.claims_penalties if choice.claim is None else choice.claim
+    claims = wanted and not customer.private  # the law gives nothing against a consumer
+    if claims:
+        _check_rates(customer, chosen, choice, settings, today)
     invoices = tuple(
         ReminderInvoice(
             number=i.invoice.number,
@@ -127,6 +139,9 @@ def _reminder(
             remaining=i.remaining,
             days_overdue=i.days_overdue,
             level=_invoice_level(i, level.number, forced, settings),
+            interest=i.penalty.interest if claims and i.penalty else ZERO,
+            indemnity=i.penalty.indemnity if claims and i.penalty else ZERO,
+            rates=tuple(rate for *_, rate in i.penalty.periods) if claims and i.penalty else (),
         )
         for i in chosen
     )
@@ -138,7 +153,25 @@ def _reminder(
         message=choice.message.strip(),
         reminder_count=line.reminder_count,
         last_reminder=line.last_reminder,
+        claims_penalties=claims,
     )
+
+
+def _check_rates(
+    customer: Customer, chosen: list[InvoiceLine], choice: CustomerChoice, settings: Settings, today: date
+) -> None:
+    """A letter claiming penalties needs every half-year's ECB rate: stop, saying which to add."""
+    for line in chosen:
+        if line.penalty is not None:
+            continue
+        try:
+            late_penalty(line.remaining, line.invoice.due_date, today, settings.penalty_rates, private=False)
+        except RelanceError as missing:
+            where = f"en {choice.claim_cell}" if choice.claim_cell else "dans « Réclamer pénalités »"
+            raise RelanceError(
+                f"{missing.message} Sans lui, les pénalités de {customer.name} ne peuvent pas être "
+                f"réclamées : ajoutez-le, ou mettez Non {where}."
+            ) from None
 
 
 def _invoice_level(line: InvoiceLine, letter: int, forced: bool, settings: Settings) -> int:

@@ -45,6 +45,8 @@ def read_choices(edited: EditedProposal, settings: Settings) -> Choices:
             where=f"{row.sheet}, ligne {row.row}",
             email_cell=row.cell("Email"),
             name=text_of(row.values["Client"]),
+            claim=_optional_flag(row, "Réclamer pénalités"),
+            claim_cell=row.cell("Réclamer pénalités") if "Réclamer pénalités" in row.columns else "",
         )
     included: dict[tuple[str, str], bool] = {}
     shown: dict[tuple[str, str], Decimal | None] = {}
@@ -70,6 +72,13 @@ def _flag(row: SheetRow, header: str) -> bool:
             f"(« {header} ») : « {text_of(value)} » ; mettez Oui ou Non."
         )
     return flag
+
+
+def _optional_flag(row: SheetRow, header: str) -> bool | None:
+    """A yes/no column that older proposals do not have; empty means « as the level says »."""
+    if header not in row.columns or not text_of(row.values.get(header)):
+        return None
+    return _flag(row, header)
 
 
 def _level(row: SheetRow, levels: set[int]) -> int | None:

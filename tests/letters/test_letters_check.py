@@ -16,7 +16,9 @@ from tests.letters.conftest import TEMPLATES
 FERME = DEFAULT_LEVELS[1]
 ALL_FIELDS = (
     "societe, client, factures, nb_factures, total_du, niveau, libelle_niveau, canal, objet, nb_relances, "
-    "date_derniere_relance, message, date_lettre, lieu, delai_paiement, date_limite, date_reference"
+    "date_derniere_relance, message, date_lettre, lieu, delai_paiement, date_limite, date_reference, "
+    "reclamer_penalites, total_penalites, total_indemnites, total_avec_penalites, taux_penalites, "
+    "mention_penalites"
 )
 
 
@@ -76,7 +78,7 @@ def test_an_unknown_column_of_the_invoices_is_found_inside_the_loop(folder):
     )
     assert message(folder) == (
         "Le modèle templates_word/relance_1.email.txt utilise un champ inconnu « f.montant_ttc » (champs "
-        "possibles de f : numero, date, echeance, montant, reste_du, jours_retard)."
+        "possibles de f : numero, date, echeance, montant, reste_du, jours_retard, penalites, indemnite)."
     )
 
 

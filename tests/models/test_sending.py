@@ -8,29 +8,38 @@ from models.errors import RelanceError
 from models.proposal import build_proposal
 from models.sending import CustomerChoice, plan_lot
 from models.settings import Settings
-from tests.models.factories import TODAY, customer, invoice, payment, sent
+from tests.models.factories import SETTINGS, TODAY, customer, invoice, payment, sent
 
 ADDRESS = {"address": ("1 rue Neuve",), "city": "Lyon", "phone": "04 78 00 00 00"}
 
 
-def current(invoices, payments=(), history=None, **customer_fields):
+def current(invoices, payments=(), history=None, settings=None, **customer_fields):
     fields = {**ADDRESS, **customer_fields}
     return build_proposal(
-        invoices, payments, {"C1": customer("C1", **fields)}, history or {}, Settings(), TODAY
+        invoices, payments, {"C1": customer("C1", **fields)}, history or {}, settings or SETTINGS, TODAY
     )
 
 
-def choice(chase=True, level=None, channel=None, email="compta@client.example", message=""):
+def choice(chase=True, level=None, channel=None, email="compta@client.example", message="", claim=None):
     return {
         "C1": CustomerChoice(
-            "C1", chase, level, channel, email, message, where="Clients, ligne 2", email_cell="Clients!C2"
+            "C1",
+            chase,
+            level,
+            channel,
+            email,
+            message,
+            where="Clients, ligne 2",
+            email_cell="Clients!C2",
+            claim=claim,
+            claim_cell="Clients!O2",
         )
     }
 
 
-def plan(proposal, choices, included=None, shown=None):
+def plan(proposal, choices, included=None, shown=None, settings=None):
     included = included if included is not None else {("C1", "F1"): True, ("C1", "F2"): True}
-    return plan_lot(proposal, choices, included, shown or {}, Settings())
+    return plan_lot(proposal, choices, included, shown or {}, settings or SETTINGS)
 
 
 def test_validated_customer_becomes_a_reminder_with_todays_amounts():
@@ -140,3 +149,38 @@ def test_letter_without_postal_address_stops_everything():
     proposal = current([invoice("F1", "100")], address=(), city="")
     with pytest.raises(RelanceError, match="pas d'adresse postale"):
         plan(proposal, choice(channel="courrier"))
+
+
+def test_a_mise_en_demeure_claims_penalties_from_a_business():
+    proposal = current([invoice("F1", "1000", due="2026-10-01")], history={"F1": sent(2, "2026-11-01")})
+    (reminder,) = plan(proposal, choice(), {("C1", "F1"): True}).reminders
+    # 1000 € × 12.15 % × 53 days / 365
+    assert (reminder.claims_penalties, reminder.interest, reminder.indemnities) == (
+        True, Decimal("17.64"), Decimal("40.00"),
+    )  # fmt: skip
+    assert reminder.invoices[0].rates == (Decimal("12.15"),)
+
+
+def test_the_accountant_can_untick_penalties_and_a_consumer_never_pays_them():
+    history = {"F1": sent(2, "2026-11-01")}
+    proposal = current([invoice("F1", "1000", due="2026-10-01")], history=history)
+    (reminder,) = plan(proposal, choice(claim=False), {("C1", "F1"): True}).reminders
+    assert (reminder.claims_penalties, reminder.interest) == (False, Decimal("0"))
+    private = current([invoice("F1", "1000", due="2026-10-01")], history=history, private=True)
+    (reminder,) = plan(private, choice(claim=True), {("C1", "F1"): True}).reminders
+    assert (reminder.claims_penalties, reminder.interest) == (False, Decimal("0"))
+
+
+def test_claiming_penalties_without_the_rate_of_a_half_year_stops_before_anything():
+    no_rate = Settings()  # the shipped table stops at 2026-S1
+    proposal = current([invoice("F1", "1000", due="2026-10-01")], history={"F1": sent(2, "2026-11-01")},
+                       settings=no_rate)  # fmt: skip
+    with pytest.raises(RelanceError) as error:
+        plan(proposal, choice(), {("C1", "F1"): True}, settings=no_rate)
+    assert str(error.value) == (
+        'Le taux BCE du 2026-S2 manque dans relance.toml : ajoutez "2026-S2" = … dans [penalites] taux_bce '
+        "(taux de refinancement de la BCE au 1er juillet 2026). Sans lui, les pénalités de Client C1 ne "
+        "peuvent pas être réclamées : ajoutez-le, ou mettez Non en Clients!O2."
+    )
+    # unticked, the letter goes without them
+    assert plan(proposal, choice(claim=False), {("C1", "F1"): True}, settings=no_rate).reminders
