@@ -61,8 +61,14 @@ class CustomerLine:
 
     @property
     def claims_penalties(self) -> bool:
-        """Whether its letter claims late-payment interest and the indemnity (businesses only)."""
-        return self.level is not None and not self.customer.private and self.level_claims
+        """Whether its letter claims late-payment interest and the indemnity: businesses only, and
+        only when every rate is known (a missing half-year is an anomaly saying which to add)."""
+        return (
+            self.level is not None
+            and self.level_claims
+            and not self.customer.private
+            and all(i.penalty is not None for i in self.invoices if i.include)
+        )
 
     @property
     def penalties(self) -> Decimal:

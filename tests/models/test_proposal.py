@@ -228,3 +228,15 @@ def _blocked_invoice(number: str, mark: str):
     from dataclasses import replace
 
     return replace(invoice(number, "100"), blocked=mark)
+
+
+def test_penalties_are_not_proposed_when_a_rate_is_missing():
+    from models.settings import Settings as Shipped
+
+    history = {"F1": sent(2, "2026-11-01")}
+    line = only(propose([invoice("F1", "1000", due="2026-10-01")], history=history, settings=Shipped()))
+    assert (line.level, line.invoices[0].penalty, line.claims_penalties) == (3, None, False)
+    with_rate = only(propose([invoice("F1", "1000", due="2026-10-01")], history=history))
+    assert (with_rate.claims_penalties, with_rate.penalties, with_rate.indemnities) == (
+        True, Decimal("17.64"), Decimal("40.00"),
+    )  # fmt: skip
