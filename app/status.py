@@ -77,10 +77,12 @@ def _runs(runs: list[RunRow], out: TextIO) -> None:
     for run in runs:
         counts = ", ".join(f"{n} {name}" for name, n in run.counts.items())
         out.write(
-            f"  {run.started_at:%d/%m/%Y %H:%M} {run.command} ({run.mode}) : "
+            f"  {run.started_at:%d/%m/%Y %H:%M} {_COMMAND.get(run.command, run.command)} ({run.mode}) : "
             f"{_RESULT.get(run.result, f'code {run.result}')}{' — ' + counts if counts else ''}\n"
         )
 
+
+_COMMAND = {"suivant": "double-clic", "planifie": "passage planifié"}
 
 _RESULT = {
     0: "terminé",
