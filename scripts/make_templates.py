@@ -281,30 +281,83 @@ def place_and_subject(doc: Document, *, registered: bool = False) -> None:
     run(p, "{{ client.code }}", color=GREY)
 
 
-def invoice_table(doc: Document) -> None:
-    headers = ["N° facture", "Date", "Échéance", "Montant TTC", "Reste dû", "Jours de retard"]
-    keys = ["numero", "date", "echeance", "montant", "reste_du", "jours_retard"]
-    widths = [3.6, 2.3, 2.3, 3.0, 3.0, 2.8]
-    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-    aligns = [None, center, center, right, right, center]
-    table = doc.add_table(rows=4, cols=6)
-    table_setup(table, widths, 0.12)
+def data_table(doc: Document, columns: list[tuple[str, str, float, WD_ALIGN_PARAGRAPH | None]]) -> None:
+    """A table of the invoices: a header row, then one row per invoice; (header, key, width, align)."""
+    table = doc.add_table(rows=4, cols=len(columns))
+    table_setup(table, [width for _, _, width, _ in columns], 0.12)
     head, loop, data, end = table.rows
     row_flags(head, header=True)
-    for cell, text, align in zip(head.cells, headers, aligns, strict=True):
+    for cell, (text, _, _, align) in zip(head.cells, columns, strict=True):
         cell_fill(cell, HEADER_FILL)
         cell_borders(cell, top=RULE, bottom=RULE)
         cell_text(cell, text, bold=True, align=align, color=ACCENT)
     # docxtpl: the loop tags each in a row of their own, which it removes.
     cell_text(loop.cells[0], "{%tr for f in factures %}")
     row_flags(data)
-    for cell, key, align in zip(data.cells, keys, aligns, strict=True):
+    for cell, (_, key, _, align) in zip(data.cells, columns, strict=True):
         cell_borders(cell, bottom="D9D9D9")
         cell_text(cell, f"{{{{ f.{key} }}}}", align=align)
     cell_text(end.cells[0], "{%tr endfor %}")
-    total = para(doc, "", align=right, before=4, after=10)
-    run(total, "Total dû : ", bold=True, size=11)
-    run(total, "{{ total_du }}", bold=True, size=11)
+
+
+def total_line(
+    doc: Document, label: str, value: str, *, size: float = 11, before: float = 4, after: float = 10
+) -> None:
+    """A bold amount under a table, on the right like the amounts of the table."""
+    p = para(doc, "", align=WD_ALIGN_PARAGRAPH.RIGHT, before=before, after=after, keep_next=after == 0)
+    run(p, label, bold=True, size=size)
+    run(p, value, bold=True, size=size)
+
+
+def invoice_table(doc: Document) -> None:
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    data_table(
+        doc,
+        [
+            ("N° facture", "numero", 3.6, None),
+            ("Date", "date", 2.3, center),
+            ("Échéance", "echeance", 2.3, center),
+            ("Montant TTC", "montant", 3.0, right),
+            ("Reste dû", "reste_du", 3.0, right),
+            ("Jours de retard", "jours_retard", 2.8, center),
+        ],
+    )
+    total_line(doc, "Total dû : ", "{{ total_du }}")
+
+
+def penalties(doc: Document) -> None:
+    """When the letter claims them: penalties and indemnity per invoice, their totals, the law."""
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    # The whole block, table included, goes when the letter claims nothing.
+    tag(doc, "{%p if reclamer_penalites %}")
+    data_table(
+        doc,
+        [
+            ("N° facture", "numero", 3.6, None),
+            ("Pénalités de retard", "penalites", 3.8, right),
+            ("Indemnité forfaitaire", "indemnite", 3.8, right),
+        ],
+    )
+    rate = "Pénalités de retard (taux {{ taux_penalites }}) : "
+    total_line(doc, rate, "{{ total_penalites }}", size=BODY_PT, after=0)
+    total_line(
+        doc,
+        "Indemnités forfaitaires de recouvrement : ",
+        "{{ total_indemnites }}",
+        size=BODY_PT,
+        before=0,
+        after=0,
+    )
+    total_line(doc, "Total à régler : ", "{{ total_avec_penalites }}", before=2)
+    body(doc, "{{ mention_penalites }}")
+    tag(doc, "{%p endif %}")
+
+
+# The amount a letter demands: penalties and indemnities included when it claims them.
+AMOUNT_DUE = (
+    "{% if reclamer_penalites %}{{ total_avec_penalites }} (pénalités de retard et indemnités comprises)"
+    "{% else %}{{ total_du }}{% endif %}"
+)
 
 
 def previous_reminders() -> str:
@@ -430,6 +483,7 @@ def rappel_amiable(doc: Document) -> None:
         keep_next=True,
     )
     invoice_table(doc)
+    penalties(doc)
     body(
         doc,
         "Il s'agit sans doute d'un simple oubli. Nous vous remercions de bien vouloir procéder au règlement "
@@ -464,9 +518,10 @@ def relance_ferme(doc: Document) -> None:
     )
     tag(doc, "{%p endif %}")
     invoice_table(doc)
+    penalties(doc)
     body(
         doc,
-        "Nous vous demandons de régler la somme de {{ total_du }} au plus tard le {{ date_limite }}.",
+        f"Nous vous demandons de régler la somme de {AMOUNT_DUE} au plus tard le {{{{ date_limite }}}}.",
         bold=True,
     )
     body(
@@ -474,7 +529,8 @@ def relance_ferme(doc: Document) -> None:
         "À défaut de règlement à cette date, nous serons contraints de vous adresser une mise en demeure, "
         "préalable à une procédure de recouvrement.",
     )
-    tag(doc, "{%p if not client.particulier %}")
+    # A letter that claims the penalties already gives the legal mention.
+    tag(doc, "{%p if not client.particulier and not reclamer_penalites %}")
     body(
         doc,
         "Nous vous rappelons que tout retard de paiement rend exigibles de plein droit des pénalités de "
@@ -522,10 +578,11 @@ def mise_en_demeure(doc: Document) -> None:
     )
     tag(doc, "{%p endif %}")
     invoice_table(doc)
+    penalties(doc)
     body(
         doc,
         "Par la présente lettre, qui vaut mise en demeure au sens de l'article 1344 du Code civil, nous vous "
-        "demandons de nous régler la somme de {{ total_du }} au plus tard le {{ date_limite }}.",
+        f"demandons de nous régler la somme de {AMOUNT_DUE} au plus tard le {{{{ date_limite }}}}.",
         bold=True,
     )
     body(
@@ -534,19 +591,20 @@ def mise_en_demeure(doc: Document) -> None:
         "recouvrement judiciaire : requête en injonction de payer devant le tribunal compétent, puis "
         "exécution de la décision par un commissaire de justice.",
     )
-    tag(doc, "{%p if not client.particulier %}")
+    # A letter that claims the penalties already gives the legal mention: this is for one that does not.
+    tag(doc, "{%p if client.particulier %}")
+    body(
+        doc,
+        "Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir "
+        "les intérêts au taux légal sur les sommes dues.",
+    )
+    tag(doc, "{%p elif not reclamer_penalites %}")
     body(
         doc,
         "Nous vous rappelons que des pénalités de retard sont dues de plein droit dès le lendemain de "
         "l'échéance de chaque facture (article L441-10 du Code de commerce), ainsi qu'une indemnité "
         "forfaitaire pour frais de recouvrement de 40 € par facture payée en retard (article D441-5 du Code "
         "de commerce). Nous nous réservons le droit d'en demander le paiement.",
-    )
-    tag(doc, "{%p else %}")
-    body(
-        doc,
-        "Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir "
-        "les intérêts au taux légal sur les sommes dues.",
     )
     tag(doc, "{%p endif %}")
     payment_and_message(doc)
