@@ -83,6 +83,7 @@ def para(
     after: float = 0,
     indent_cm: float = 0,
     keep_next: bool = False,
+    keep_lines: bool = False,
 ) -> Paragraph:
     p = container.add_paragraph()
     fmt = p.paragraph_format
@@ -93,6 +94,8 @@ def para(
         p.alignment = align
     if keep_next:
         fmt.keep_with_next = True
+    if keep_lines:
+        fmt.keep_together = True
     if text:
         run(p, text, bold=bold, italic=italic, size=size, color=color)
     return p
@@ -106,6 +109,11 @@ def run(p: Paragraph, text: str, *, bold=False, italic=False, size=None, color=N
         r.font.size = Pt(size)
     if color is not None:
         r.font.color.rgb = color
+
+
+def line_break(p: Paragraph) -> None:
+    """A line break (Shift+Enter in Word) in a run of its own."""
+    p.add_run().add_break()
 
 
 def body(container, text: str, *, bold: bool = False, keep_next: bool = False) -> Paragraph:
@@ -300,15 +308,6 @@ def data_table(doc: Document, columns: list[tuple[str, str, float, WD_ALIGN_PARA
     cell_text(end.cells[0], "{%tr endfor %}")
 
 
-def total_line(
-    doc: Document, label: str, value: str, *, size: float = 11, before: float = 4, after: float = 10
-) -> None:
-    """A bold amount under a table, on the right like the amounts of the table."""
-    p = para(doc, "", align=WD_ALIGN_PARAGRAPH.RIGHT, before=before, after=after, keep_next=after == 0)
-    run(p, label, bold=True, size=size)
-    run(p, value, bold=True, size=size)
-
-
 def invoice_table(doc: Document) -> None:
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     data_table(
@@ -322,7 +321,9 @@ def invoice_table(doc: Document) -> None:
             ("Jours de retard", "jours_retard", 2.8, center),
         ],
     )
-    total_line(doc, "Total dû : ", "{{ total_du }}")
+    total = para(doc, "", align=right, before=4, after=10)
+    run(total, "Total dû : ", bold=True, size=11)
+    run(total, "{{ total_du }}", bold=True, size=11)
 
 
 def penalties(doc: Document) -> None:
@@ -338,17 +339,16 @@ def penalties(doc: Document) -> None:
             ("Indemnité forfaitaire", "indemnite", 3.8, right),
         ],
     )
-    rate = "Pénalités de retard (taux {{ taux_penalites }}) : "
-    total_line(doc, rate, "{{ total_penalites }}", size=BODY_PT, after=0)
-    total_line(
-        doc,
-        "Indemnités forfaitaires de recouvrement : ",
-        "{{ total_indemnites }}",
-        size=BODY_PT,
-        before=0,
-        after=0,
-    )
-    total_line(doc, "Total à régler : ", "{{ total_avec_penalites }}", before=2)
+    # One paragraph with line breaks: LibreOffice does not follow a chain of "keep with next".
+    totals = para(doc, "", align=right, before=4, after=10, keep_lines=True)
+    run(totals, "Pénalités de retard (taux {{ taux_penalites }}) : ", bold=True)
+    run(totals, "{{ total_penalites }}", bold=True)
+    line_break(totals)
+    run(totals, "Indemnités forfaitaires de recouvrement : ", bold=True)
+    run(totals, "{{ total_indemnites }}", bold=True)
+    line_break(totals)
+    run(totals, "Total à régler : ", bold=True, size=11)
+    run(totals, "{{ total_avec_penalites }}", bold=True, size=11)
     body(doc, "{{ mention_penalites }}")
     tag(doc, "{%p endif %}")
 
@@ -388,16 +388,16 @@ def payment_and_message(doc: Document) -> None:
 
 def closing(doc: Document, formula: str) -> None:
     body(doc, formula, keep_next=True)
-    indent = WINDOW_LEFT_CM - LEFT_MARGIN_CM
-    para(
-        doc, "{{ societe.signataire or societe.nom }}", bold=True, before=18, indent_cm=indent, keep_next=True
-    )
-    tag(doc, "{%p if societe.fonction %}")
-    para(doc, "{{ societe.fonction }}", indent_cm=indent, keep_next=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if societe.signataire %}")
-    para(doc, "{{ societe.nom }}", indent_cm=indent)
-    tag(doc, "{%p endif %}")
+    # The signature is one paragraph with line breaks, kept on one page with the formula above:
+    # LibreOffice keeps a paragraph with the next one, but does not follow a chain of them.
+    # The {% if %} open in one run and close in another, each run whole either way.
+    p = para(doc, "", before=18, indent_cm=WINDOW_LEFT_CM - LEFT_MARGIN_CM, keep_lines=True)
+    run(p, "{{ societe.signataire or societe.nom }}", bold=True)
+    run(p, "{% if societe.fonction %}")
+    line_break(p)
+    run(p, "{{ societe.fonction }}{% endif %}{% if societe.signataire %}")
+    line_break(p)
+    run(p, "{{ societe.nom }}{% endif %}")
 
 
 def footer(doc: Document) -> None:
