@@ -390,7 +390,7 @@ def closing(doc: Document, formula: str) -> None:
     body(doc, formula, keep_next=True)
     # The signature is one paragraph with line breaks, kept on one page with the formula above:
     # LibreOffice keeps a paragraph with the next one, but does not follow a chain of them.
-    # The {% if %} open in one run and close in another, each run whole either way.
+    # Each {% if %} opens in one run and closes in another: the XML stays whole either way.
     p = para(doc, "", before=18, indent_cm=WINDOW_LEFT_CM - LEFT_MARGIN_CM, keep_lines=True)
     run(p, "{{ societe.signataire or societe.nom }}", bold=True)
     run(p, "{% if societe.fonction %}")
@@ -591,13 +591,13 @@ def mise_en_demeure(doc: Document) -> None:
         "recouvrement judiciaire : requête en injonction de payer devant le tribunal compétent, puis "
         "exécution de la décision par un commissaire de justice.",
     )
-    # A letter that claims the penalties already gives the legal mention: this is for one that does not.
     tag(doc, "{%p if client.particulier %}")
     body(
         doc,
         "Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir "
         "les intérêts au taux légal sur les sommes dues.",
     )
+    # A letter that claims the penalties gives the legal mention above: this is for one that does not.
     tag(doc, "{%p elif not reclamer_penalites %}")
     body(
         doc,
