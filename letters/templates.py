@@ -311,7 +311,8 @@ def _show(path: Path) -> str:
 
 @cache
 def _sample_fields() -> tuple[dict[str, Any], ...]:
-    """Two sets of fields that together take every branch a shipped template has."""
+    """Two sets of fields that together take every branch a shipped template has (penalties claimed
+    from the business, none from the private customer)."""
     company = Company(
         name="Exemple SARL",
         address=("1 rue de l'Exemple",),
@@ -327,8 +328,9 @@ def _sample_fields() -> tuple[dict[str, Any], ...]:
     )
     level = Level(2, "Relance ferme", 21, 14, "email", "relance_2.docx")
     invoice = ReminderInvoice(
-        "F-0001", date(2026, 9, 1), date(2026, 10, 1), Decimal("120.00"), Decimal("120.00"), 53, 2
-    )
+        "F-0001", date(2026, 9, 1), date(2026, 10, 1), Decimal("120.00"), Decimal("120.00"), 53, 2,
+        interest=Decimal("2.12"), indemnity=Decimal("40.00"), rates=(Decimal("12.15"),),
+    )  # fmt: skip
     business = Reminder(
         Customer("C1", "Client SARL", "client@exemple.fr", ("2 rue du Client",), "69001", "Lyon", "France"),
         level,
@@ -337,6 +339,7 @@ def _sample_fields() -> tuple[dict[str, Any], ...]:
         message="Un message",
         reminder_count=2,
         last_reminder=date(2026, 11, 1),
+        claims_penalties=True,  # the penalties branch of a template is tried too
     )
     private = Reminder(Customer("C2", "M. Client", private=True), level, "courrier", (invoice,))
     today = date(2026, 11, 23)
