@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -176,10 +176,7 @@ def _filters(table: Mapping[str, Any], source: str) -> Filters:
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in FILTER_KEYS:
-            raise RelanceError(
-                f"Dans {source}, la section [filtres] a une clé inconnue « {key} » "
-                f"(clés possibles : {', '.join(FILTER_KEYS)})."
-            )
+            raise _unknown_key(source, "filtres", key, FILTER_KEYS)
         name, several = FILTER_KEYS[key]
         items = [value] if isinstance(value, str | int) and not isinstance(value, bool) else value
         if not isinstance(items, list) or not all(isinstance(v, str | int) for v in items):
@@ -196,12 +193,10 @@ _HALF_YEAR = re.compile(r"\d{4}-S[12]")
 
 def _rates(table: Mapping[str, Any], source: str) -> PenaltyRates:
     """[penalites]: taux_bce per half-year (the table shipped in relance.toml), marge, taux_contractuel."""
-    unknown = set(table) - {"taux_bce", "marge", "taux_contractuel"}
-    if unknown:
-        raise RelanceError(
-            f"Dans {source}, la section [penalites] a une clé inconnue « {sorted(unknown)[0]} » "
-            "(clés possibles : taux_bce, marge, taux_contractuel)."
-        )
+    allowed = ("taux_bce", "marge", "taux_contractuel")
+    for key in table:
+        if key not in allowed:
+            raise _unknown_key(source, "penalites", key, allowed)
     ecb = dict(DEFAULT_ECB)
     rates = table.get("taux_bce", {})
     if not isinstance(rates, dict):
@@ -229,10 +224,7 @@ def _company(table: Mapping[str, Any], source: str) -> Company:
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _COMPANY_KEYS:
-            raise RelanceError(
-                f"Dans {source}, la section [societe] a une clé inconnue « {key} » "
-                f"(clés possibles : {', '.join(_COMPANY_KEYS)})."
-            )
+            raise _unknown_key(source, "societe", key, _COMPANY_KEYS)
         if key == "adresse":
             lines = [value] if isinstance(value, str) else value
             if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
@@ -310,6 +302,13 @@ def _decimal(value: Any, key: str, source: str) -> Decimal:
     if amount < 0 or not amount.is_finite():
         raise _bad(source, key, "un montant positif")
     return amount
+
+
+def _unknown_key(source: str, section: str, key: str, allowed: Iterable[str]) -> RelanceError:
+    return RelanceError(
+        f"Dans {source}, la section [{section}] a une clé inconnue « {key} » "
+        f"(clés possibles : {', '.join(allowed)})."
+    )
 
 
 def _bad(source: str, key: str, expected: str) -> RelanceError:
