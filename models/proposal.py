@@ -71,12 +71,19 @@ class CustomerLine:
         )
 
     @property
-    def penalties(self) -> Decimal:
-        return sum((i.penalty.interest for i in self.invoices if i.include and i.penalty), ZERO)
+    def penalties(self) -> Decimal | None:
+        """Interest on its included invoices; None when a rate is missing (not zero: unknown)."""
+        penalties = [i.penalty for i in self.invoices if i.include]
+        if any(p is None for p in penalties):
+            return None
+        return sum((p.interest for p in penalties if p), ZERO)
 
     @property
-    def indemnities(self) -> Decimal:
-        return sum((i.penalty.indemnity for i in self.invoices if i.include and i.penalty), ZERO)
+    def indemnities(self) -> Decimal | None:
+        penalties = [i.penalty for i in self.invoices if i.include]
+        if any(p is None for p in penalties):
+            return None
+        return sum((p.indemnity for p in penalties if p), ZERO)
 
     @property
     def last_reminder(self) -> date | None:
@@ -288,11 +295,14 @@ def _customer_line(
     if not reason and channel == "courrier" and not (customer.address or customer.city):
         reason = "Ni email ni adresse postale : complétez le fichier clients ou saisissez un email"
     chase = not reason
+    claims = bool(level) and settings.level(level).claims_penalties
+    if chase and claims and not customer.private and any(i.penalty is None for i in included):
+        reason = "Pénalités non proposées : un taux BCE manque dans relance.toml (voir l'onglet Anomalies)"
     label = settings.level(level).label if level else ""
     if not included and overdue and all(line.step.litigation for line in overdue):
         label = LITIGATION
     return CustomerLine(
-        level_claims=bool(level) and settings.level(level).claims_penalties,
+        level_claims=claims,
         customer=customer,
         total_due=total_due,
         total_overdue=total_overdue,
