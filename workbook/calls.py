@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from models.reminders import Reminder
+from models.text import plain_amount
 from workbook.saving import save_atomically
 from workbook.styles import Styler
 
@@ -37,7 +38,7 @@ def write_call_list(reminders: Sequence[Reminder], path: Path) -> None:
     sheet.append([styler.cell(sheet, header, "rl_header") for header in HEADERS])
     for reminder in reminders:
         customer = reminder.customer
-        invoices = ", ".join(f"{i.number} ({i.remaining:.2f} €)".replace(".", ",") for i in reminder.invoices)
+        invoices = ", ".join(f"{i.number} ({plain_amount(i.remaining)})" for i in reminder.invoices)
         sheet.append(
             [
                 styler.text(sheet, customer.code),
