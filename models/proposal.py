@@ -73,17 +73,17 @@ class CustomerLine:
     @property
     def penalties(self) -> Decimal | None:
         """Interest on its included invoices; None when a rate is missing (not zero: unknown)."""
-        penalties = [i.penalty for i in self.invoices if i.include]
-        if any(p is None for p in penalties):
-            return None
-        return sum((p.interest for p in penalties if p), ZERO)
+        known = self._known_penalties()
+        return None if known is None else sum((p.interest for p in known), ZERO)
 
     @property
     def indemnities(self) -> Decimal | None:
+        known = self._known_penalties()
+        return None if known is None else sum((p.indemnity for p in known), ZERO)
+
+    def _known_penalties(self) -> list[Penalty] | None:
         penalties = [i.penalty for i in self.invoices if i.include]
-        if any(p is None for p in penalties):
-            return None
-        return sum((p.indemnity for p in penalties if p), ZERO)
+        return None if any(p is None for p in penalties) else [p for p in penalties if p]
 
     @property
     def last_reminder(self) -> date | None:
@@ -143,6 +143,7 @@ def build_proposal(
         open_invoices = defaultdict(list, {c: v for c, v in open_invoices.items() if c in kept})
         allocation = replace(allocation, credits={c: v for c, v in allocation.credits.items() if c in kept})
 
+    penalty_of = _Penalties(settings, today, anomalies)
     lines = []
     for code in sorted(open_invoices.keys() | allocation.credits.keys()):
         items = open_invoices.get(code, [])
@@ -154,8 +155,7 @@ def build_proposal(
                 settings,
                 today,
                 counter,
-                customers[code].private,
-                anomalies,
+                penalty_of(left, invoice.due_date, private=customers[code].private),
             )
             for invoice, left in sorted(items, key=lambda item: (item[0].due_date, item[0].number))
             if invoice.due_date < today
@@ -222,6 +222,32 @@ def _known_payments(
     return known
 
 
+class _Penalties:
+    """Late penalties of the proposal's invoices. A missing ECB half-year is said once in Anomalies,
+    and not looked up again for every invoice sharing its due date (a hot path on big exports)."""
+
+    def __init__(self, settings: Settings, today: date, anomalies: list[Anomaly]) -> None:
+        self.rates = settings.penalty_rates
+        self.today = today
+        self.anomalies = anomalies
+        self.unpriced: set[date] = set()  # due dates whose delay needs a missing rate
+        self.said: set[str] = set()
+
+    def __call__(self, left: Decimal, due_date: date, *, private: bool) -> Penalty | None:
+        if not private and left > 0 and due_date in self.unpriced:
+            return None
+        try:
+            return late_penalty(left, due_date, self.today, self.rates, private=private)
+        except RelanceError as missing:  # a letter claiming them cannot be sent: see models.sending
+            self.unpriced.add(due_date)
+            if missing.message not in self.said:
+                self.said.add(missing.message)
+                self.anomalies.append(
+                    Anomaly("relance.toml", None, "[penalites] taux_bce", "", missing.message)
+                )
+            return None
+
+
 def _invoice_line(
     invoice: Invoice,
     left: Decimal,
@@ -229,19 +255,9 @@ def _invoice_line(
     settings: Settings,
     today: date,
     counter: DayCounter,
-    private: bool,
-    anomalies: list[Anomaly],
+    penalty: Penalty | None,
 ) -> InvoiceLine:
     step = next_step(invoice.due_date, history, settings, today, counter)
-    try:
-        penalty: Penalty | None = late_penalty(
-            left, invoice.due_date, today, settings.penalty_rates, private=private
-        )
-    except RelanceError as missing:  # said once in Anomalies; a letter claiming them cannot be sent
-        penalty = None
-        anomaly = Anomaly("relance.toml", None, "[penalites] taux_bce", "", missing.message)
-        if anomaly not in anomalies:
-            anomalies.append(anomaly)
     reason = ""
     excluded = _excluded_mode(invoice.payment_mode, settings)
     if invoice.dispute:
