@@ -17,6 +17,6 @@ def test_call_list_keeps_invoice_numbers_with_dots(tmp_path):
     reminder = Reminder(customer("C1", phone="04 78 00 00 01"), DEFAULT_LEVELS[0], "telephone", (invoice,))
     path = tmp_path / "appels.xlsx"
     write_call_list([reminder], path)
-    row = list(openpyxl.load_workbook(path)["Appels"].iter_rows(min_row=2, values_only=True))[0]
+    (row,) = openpyxl.load_workbook(path)["Appels"].iter_rows(min_row=2, values_only=True)
     assert row[:3] == ("C1", "Client C1", "04 78 00 00 01")
     assert row[5] == "FA.2026.1 (1 234,50 €)" and row[6] == 1234.5
