@@ -12,17 +12,15 @@ from pathlib import Path
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
+from models.emails import is_address
 from models.errors import RelanceError
+
+__all__ = ["MailSettings", "is_address", "load_mail_settings", "read_env"]
 
 SECURITIES = ("starttls", "ssl", "aucune")
 _DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "aucune": 25}
 _LIST_SEPARATORS = re.compile(r"[,;]")
 _NUMBER = re.compile(r"[0-9]{1,6}")
-# ASCII only, on purpose: a non-ASCII address needs SMTPUTF8, which most servers and clients lack.
-_ADDRESS = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
-)
 
 
 @dataclass(frozen=True)
@@ -40,11 +38,6 @@ class MailSettings:
     bcc: tuple[str, ...]
     per_minute: int  # 0 = no throttle
     notify: str  # NOTIFY_EMAIL, "" if absent
-
-
-def is_address(text: str) -> bool:
-    """True for a bare ASCII address such as `compta@exemple.fr` (no display name, no spaces)."""
-    return bool(_ADDRESS.fullmatch(text))
 
 
 def read_env(path: Path) -> dict[str, str]:

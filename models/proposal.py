@@ -11,15 +11,25 @@ from decimal import Decimal
 from models.ageing import AgeingRow, ageing
 from models.allocation import allocate
 from models.calendar import DayCounter
+from models.emails import is_address
 from models.errors import RelanceError
 from models.filters import Filters
-from models.levels import CALENDAR, LevelStep, next_step
 from models.penalties import NO_PENALTY, Penalty, late_penalty
 from models.records import NO_HISTORY, ZERO, Anomaly, Customer, Invoice, InvoiceHistory, Payment
+from models.sequence import (
+    CALENDAR,
+    CustomerStep,
+    Letter,
+    PastReminder,
+    invoice_histories,
+    letters_before_relance,
+    next_letter,
+)
 from models.settings import Settings
 from models.text import fold, french_amount, french_date
 
 LITIGATION = "Contentieux"
+NO_STEP = CustomerStep(None, None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +39,10 @@ class InvoiceLine:
     invoice: Invoice
     remaining: Decimal
     days_overdue: int
-    history: InvoiceHistory
-    step: LevelStep
+    history: InvoiceHistory  # the letters that already listed it
     include: bool
     reason: str
     penalty: Penalty | None = NO_PENALTY  # None: a half-year of ECB rates is missing from relance.toml
-
-    @property
-    def level(self) -> int | None:
-        """The level this reminder gives the invoice: the new one if reached, else unchanged."""
-        if self.step.due_level is not None:
-            return self.step.due_level
-        return self.history.last_level or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +53,36 @@ class CustomerLine:
     total_due: Decimal
     total_overdue: Decimal
     credit: Decimal
-    level: int | None
+    level: int | None  # the level of its next letter (due now or not), the last one in litigation
     level_label: str
-    channel: str  # a code of models.settings.CHANNELS, "" when not chased
+    channel: str  # a code of models.settings.CHANNELS, "" when there is no letter to send
     chase: bool
     reason: str
     invoices: tuple[InvoiceLine, ...]
     level_claims: bool = False  # the level's `reclamer_penalites`
+    step: CustomerStep = NO_STEP
+    letters: tuple[Letter, ...] = ()  # every letter sent to the customer, oldest first
+
+    @property
+    def litigation(self) -> bool:
+        return self.step.litigation
+
+    def invoice_level(self, line: InvoiceLine) -> int | None:
+        """The level an invoice has once this customer's letter leaves (its last one if not listed)."""
+        if line.include and self.chase and self.level is not None:
+            return self.level
+        return line.history.last_level or None
+
+    @property
+    def penalty_note(self) -> str:
+        """Why Pénalités and Indemnité are blank; empty when they show a figure."""
+        if self.customer.private:
+            return "Client particulier : ni pénalités ni indemnité (réservées aux professionnels)"
+        if not any(i.include for i in self.invoices):
+            return "Aucune facture incluse"
+        if self.penalties is None:
+            return "Taux BCE manquant : voir l'onglet Anomalies"
+        return ""
 
     @property
     def claims_penalties(self) -> bool:
@@ -72,7 +97,8 @@ class CustomerLine:
 
     @property
     def penalties(self) -> Decimal | None:
-        """Interest on its included invoices; None when a rate is missing (not zero: unknown)."""
+        """Interest on its included invoices; None when it does not apply (a private customer, nothing
+        included) or is unknown (a rate is missing): never a zero that would mean « nothing owed »."""
         known = self._known_penalties()
         return None if known is None else sum((p.interest for p in known), ZERO)
 
@@ -83,15 +109,20 @@ class CustomerLine:
 
     def _known_penalties(self) -> list[Penalty] | None:
         penalties = [i.penalty for i in self.invoices if i.include]
-        return None if any(p is None for p in penalties) else [p for p in penalties if p]
+        if self.customer.private or not penalties or any(p is None for p in penalties):
+            return None
+        return [p for p in penalties if p]
 
     @property
     def last_reminder(self) -> date | None:
-        return max((i.history.last_date for i in self.invoices if i.history.last_date), default=None)
+        """The day of the last letter sent to the customer."""
+        return self.letters[-1].date if self.letters else None
 
     @property
     def reminder_count(self) -> int:
-        return max((i.history.count for i in self.invoices), default=0)
+        """How many letters the customer received about the invoices shown."""
+        shown = {i.invoice.number for i in self.invoices}
+        return sum(1 for letter in self.letters if shown.intersection(letter.invoices))
 
 
 @dataclass(frozen=True)
@@ -114,21 +145,33 @@ def build_proposal(
     invoices: Iterable[Invoice],
     payments: Iterable[Payment],
     customers: Mapping[str, Customer],
-    history: Mapping[str, InvoiceHistory],
+    letters: Iterable[Letter],
     settings: Settings,
     today: date,
     *,
+    past: Iterable[PastReminder] = (),
     has_clients_file: bool = True,
     counter: DayCounter = CALENDAR,
     scope: Filters | None = None,
 ) -> Proposal:
-    """Allocate the money, then decide, invoice by invoice and customer by customer, what to chase."""
+    """Allocate the money, then decide, invoice by invoice and customer by customer, what to chase.
+
+    `letters` are the reminders the journal says reached each customer; `past` those of the
+    `relances` file, sent before Relance (one line per invoice)."""
     invoices = list(invoices)
     anomalies: list[Anomaly] = []
     customers = _complete_customers(invoices, customers, has_clients_file, anomalies)
+    customers = _reachable(customers, anomalies)
     payments = _known_payments(payments, customers, anomalies)
     allocation = allocate(invoices, payments)
     anomalies.extend(allocation.anomalies)
+    owners = {invoice.number: invoice.customer_code for invoice in invoices}
+    sent: dict[str, list[Letter]] = defaultdict(list)
+    for letter in (*letters, *letters_before_relance(past, owners)):
+        sent[letter.customer_code].append(letter)
+    for found in sent.values():
+        found.sort(key=lambda letter: (letter.date, letter.level))
+    histories = invoice_histories(letter for found in sent.values() for letter in found)
 
     # Filters choose what is shown after the allocation: a payment still pays what it pays.
     scope = settings.filters if scope is None else scope
@@ -151,7 +194,7 @@ def build_proposal(
             _invoice_line(
                 invoice,
                 left,
-                history.get(invoice.number, NO_HISTORY),
+                histories.get(invoice.number, NO_HISTORY),
                 settings,
                 today,
                 counter,
@@ -163,7 +206,27 @@ def build_proposal(
         credit = allocation.credits.get(code, ZERO)
         if overdue or credit:
             total_due = sum((left for _, left in items), ZERO) - credit
-            lines.append(_customer_line(customers[code], overdue, total_due, credit, settings, today))
+            open_due = {invoice.number: invoice.due_date for invoice, _ in items}
+            step = next_letter(
+                sent.get(code, ()),
+                open_due,
+                (line.invoice.due_date for line in overdue if line.include),
+                settings,
+                today,
+                counter,
+            )
+            lines.append(
+                _customer_line(
+                    customers[code],
+                    overdue,
+                    total_due,
+                    credit,
+                    step,
+                    tuple(sent.get(code, ())),
+                    settings,
+                    today,
+                )
+            )
     lines.sort(key=lambda c: (not c.chase, -c.total_overdue, c.customer.code))
     ages = ageing(
         (
@@ -174,6 +237,23 @@ def build_proposal(
         today,
     )
     return Proposal(today, tuple(lines), tuple(anomalies), ages, settings, scope)
+
+
+def _reachable(customers: dict[str, Customer], anomalies: list[Anomaly]) -> dict[str, Customer]:
+    """An email address that sending would refuse is never proposed: the customer goes by post."""
+    for code, customer in customers.items():
+        if customer.email and not is_address(customer.email):
+            anomalies.append(
+                Anomaly.at(
+                    customer.source,
+                    "Email",
+                    customer.email,
+                    "Adresse email que l'envoi refuserait (accents, espaces ou caractères interdits) : "
+                    "client relancé par courrier ; corrigez-la dans le fichier clients.",
+                )
+            )
+            customers[code] = replace(customer, email="")
+    return customers
 
 
 def _complete_customers(
@@ -257,7 +337,6 @@ def _invoice_line(
     counter: DayCounter,
     penalty: Penalty | None,
 ) -> InvoiceLine:
-    step = next_step(invoice.due_date, history, settings, today, counter)
     reason = ""
     excluded = _excluded_mode(invoice.payment_mode, settings)
     if invoice.dispute:
@@ -270,18 +349,12 @@ def _invoice_line(
         reason = f"Mode de règlement exclu ({invoice.payment_mode})"
     elif invoice.amounts_disagree:
         reason = "Montants incohérents dans l'export (TTC − réglé ≠ reste dû) : à vérifier"
-    elif step.litigation:
-        reason = f"Dernier niveau envoyé le {french_date(history.last_date)} : à transmettre au contentieux"
-    include = not reason
-    if include and step.due_level is None:
-        reason = f"Citée sans changer de niveau ; niveau suivant possible le {french_date(step.next_date)}"
     return InvoiceLine(
         invoice=invoice,
         remaining=left,
         days_overdue=counter.days_between(invoice.due_date, today),
         history=history,
-        step=step,
-        include=include,
+        include=not reason,
         reason=reason,
         penalty=penalty,
     )
@@ -297,17 +370,18 @@ def _customer_line(
     overdue: list[InvoiceLine],
     total_due: Decimal,
     credit: Decimal,
+    step: CustomerStep,
+    letters: tuple[Letter, ...],
     settings: Settings,
     today: date,
 ) -> CustomerLine:
     total_overdue = sum((line.remaining for line in overdue), ZERO)
     included = [line for line in overdue if line.include]
-    reached = [line.step.due_level for line in included if line.step.due_level is not None]
-    level = max(reached) if reached else None
-    # Level and channel are shown even when the customer is not chased: putting « À relancer » to
-    # Oui is then enough to chase it anyway.
-    channel = _channel(customer, settings.level(level).channel) if level else ""
-    reason = _why_not(customer, overdue, included, reached, total_due, settings, today)
+    # The level is shown even when the customer is not chased (too early, in litigation): putting
+    # « À relancer » to Oui is then enough to send that letter anyway.
+    level = step.next_level or (step.last_level if step.litigation else None)
+    channel = _channel(customer, settings.level(level).channel) if level and included else ""
+    reason = _why_not(customer, overdue, included, step, total_due, settings, today)
     if not reason and channel == "courrier" and not (customer.address or customer.city):
         reason = "Ni email ni adresse postale : complétez le fichier clients ou saisissez un email"
     chase = not reason
@@ -315,7 +389,7 @@ def _customer_line(
     if chase and claims and not customer.private and any(i.penalty is None for i in included):
         reason = "Pénalités non proposées : un taux BCE manque dans relance.toml (voir l'onglet Anomalies)"
     label = settings.level(level).label if level else ""
-    if not included and overdue and all(line.step.litigation for line in overdue):
+    if step.litigation:
         label = LITIGATION
     return CustomerLine(
         level_claims=claims,
@@ -329,6 +403,8 @@ def _customer_line(
         chase=chase,
         reason=reason,
         invoices=tuple(overdue),
+        step=step,
+        letters=letters,
     )
 
 
@@ -336,7 +412,7 @@ def _why_not(
     customer: Customer,
     overdue: list[InvoiceLine],
     included: list[InvoiceLine],
-    reached: list[int],
+    step: CustomerStep,
     total_due: Decimal,
     settings: Settings,
     today: date,
@@ -350,6 +426,13 @@ def _why_not(
         return f"Promesse de paiement : pas de relance avant le {french_date(customer.chase_from)}"
     if total_due <= 0:
         return f"Solde créditeur ou nul ({french_amount(total_due)})"
+    if step.litigation:
+        last = settings.level(step.last_level)
+        what = (last.label[:1].lower() + last.label[1:]) if last else f"niveau {step.last_level}"
+        return (
+            f"Contentieux : {what} envoyée le {french_date(step.last_date)} ; pas de nouvelle lettre "
+            "sauf si vous mettez Oui dans « À relancer »"
+        )
     if not included:
         reasons = sorted({line.reason.split(" : ")[0].split(" (")[0] for line in overdue})
         return "Aucune facture à relancer : " + " ; ".join(reasons).lower()
@@ -359,9 +442,9 @@ def _why_not(
             f"Total échu à relancer inférieur au minimum "
             f"({french_amount(included_total)} < {french_amount(settings.minimum_amount)})"
         )
-    if not reached:
-        first = min(line.step.next_date for line in included if line.step.next_date)
-        return f"Trop tôt : prochaine relance possible le {french_date(first)}"
+    if step.level is None and step.next_date is not None:
+        when = french_date(step.next_date)
+        return f"Trop tôt : prochaine relance (niveau {step.next_level}) possible le {when}"
     return ""
 
 

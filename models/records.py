@@ -109,6 +109,7 @@ class Customer:
     family: str = ""  # for the filters: Famille, Représentant, Société of the clients file
     representative: str = ""
     company: str = ""
+    title: str = ""  # civilité as the clients file gives it: M., Mme, Société…
 
 
 @dataclass(frozen=True, slots=True)

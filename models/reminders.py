@@ -9,7 +9,7 @@ from typing import Any
 
 from models.records import ZERO, Customer
 from models.settings import CHANNELS, Company, Level
-from models.text import NBSP, NNBSP, french_amount, french_date, french_long_date
+from models.text import NBSP, NNBSP, french_amount, french_date, french_list, french_long_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,16 @@ class ReminderInvoice:
     interest: Decimal = ZERO  # late-payment interest claimed (0 when the letter claims none)
     indemnity: Decimal = ZERO  # the 40 € recovery indemnity claimed
     rates: tuple[Decimal, ...] = ()  # annual rates (%) of the interest's periods
+    reminded: tuple[date, ...] = ()  # days of the letters that already listed it
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousLetter:
+    """A letter already sent to the customer about some invoices of this reminder."""
+
+    date: date
+    level: int
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +47,11 @@ class Reminder:
     channel: str  # a code of models.settings.CHANNELS
     invoices: tuple[ReminderInvoice, ...]
     message: str = ""
-    reminder_count: int = 0  # reminders already sent for these invoices
+    reminder_count: int = 0  # letters already sent about these invoices
     last_reminder: date | None = None
     claims_penalties: bool = False
+    proposed_level: int = 0  # what the sequence proposed; above `level` when the accountant lowered it
+    previous: tuple[PreviousLetter, ...] = ()  # letters already sent about these invoices, oldest first
 
     @property
     def total(self) -> Decimal:
@@ -91,6 +103,11 @@ FIELDS = (
     "total_avec_penalites",
     "taux_penalites",
     "mention_penalites",
+    "formule_appel",
+    "historique",
+    "relances_precedentes",
+    "copie_postale",
+    "courrier_suit",
 )
 
 LEGAL_MENTION = (
@@ -101,11 +118,22 @@ LEGAL_MENTION = (
 )
 
 
-def template_fields(reminder: Reminder, company: Company, today: date) -> dict[str, Any]:
-    """Every field of FIELDS, already formatted the French way (templates get text, not numbers)."""
+def template_fields(
+    reminder: Reminder,
+    company: Company,
+    letter_date: date,
+    reference_date: date,
+    *,
+    postal_copy: bool = False,
+) -> dict[str, Any]:
+    """Every field of FIELDS, already formatted the French way (templates get text, not numbers).
+
+    `letter_date` is the day the letter is produced for sending (its date and the start of its
+    payment deadline); `reference_date` is the « échéances échues au » date of the proposal.
+    `postal_copy`: the copy that is printed and posted (it alone says « recommandée »)."""
     customer = reminder.customer
     level = reminder.level
-    deadline = today + timedelta(days=level.payment_days)
+    deadline = letter_date + timedelta(days=level.payment_days)
     return {
         "societe": {
             "nom": company.name,
@@ -119,10 +147,16 @@ def template_fields(reminder: Reminder, company: Company, today: date) -> dict[s
             "bic": company.bic,
             "signataire": company.signatory,
             "fonction": company.title,
+            "forme_juridique": company.legal_form,
+            "capital": company.capital,
+            "rcs": company.registry,
+            "tva": company.vat,
+            "mentions_legales": legal_mentions(company),
         },
         "client": {
             "code": customer.code,
             "nom": customer.name,
+            "civilite": customer.title,
             "adresse": list(customer.address),
             "code_postal": customer.postal_code,
             "ville": customer.city,
@@ -141,6 +175,8 @@ def template_fields(reminder: Reminder, company: Company, today: date) -> dict[s
                 "jours_retard": str(invoice.days_overdue),
                 "penalites": _amount(invoice.interest),
                 "indemnite": _amount(invoice.indemnity),
+                "nb_relances": len(invoice.reminded),
+                "relances": ", ".join(french_date(day) for day in invoice.reminded) or "aucune",
             }
             for invoice in reminder.invoices
         ],
@@ -152,12 +188,19 @@ def template_fields(reminder: Reminder, company: Company, today: date) -> dict[s
         "objet": f"{level.label} — {_unpaid(len(reminder.invoices))}",
         "nb_relances": reminder.reminder_count,
         "date_derniere_relance": french_date(reminder.last_reminder),
+        "relances_precedentes": [
+            {"date": french_date(letter.date), "libelle": letter.label} for letter in reminder.previous
+        ],
+        "historique": history_sentence(reminder),
         "message": reminder.message,
-        "date_lettre": french_long_date(today),
+        "formule_appel": salutation(customer),
+        "date_lettre": french_long_date(letter_date),
         "lieu": company.city,
         "delai_paiement": level.payment_days,
         "date_limite": french_long_date(deadline),
-        "date_reference": french_date(today),
+        "date_reference": french_date(reference_date),
+        "copie_postale": postal_copy,
+        "courrier_suit": reminder.by_email and reminder.by_post,
         "reclamer_penalites": reminder.claims_penalties,
         "total_penalites": _amount(reminder.interest),
         "total_indemnites": _amount(reminder.indemnities),
@@ -165,6 +208,63 @@ def template_fields(reminder: Reminder, company: Company, today: date) -> dict[s
         "taux_penalites": _rates(reminder),
         "mention_penalites": LEGAL_MENTION if reminder.claims_penalties else "",
     }
+
+
+def salutation(customer: Customer) -> str:
+    """« Monsieur, » or « Madame, » when the civilité (or the name) says who; else « Madame, Monsieur, »."""
+    for text in (customer.title, customer.name):
+        word = text.strip().split(" ", 1)[0].rstrip(".").casefold() if text.strip() else ""
+        if word in ("m", "monsieur", "mr"):
+            return "Monsieur,"
+        if word in ("mme", "madame", "mlle", "mademoiselle"):
+            return "Madame,"
+        if customer.title.strip():
+            break  # « Société », « SARL »…: a company
+    return "Madame, Monsieur,"
+
+
+def history_sentence(reminder: Reminder) -> str:
+    """What the customer was already sent about these invoices, true for each of them; empty if nothing."""
+    if not reminder.previous:
+        return ""
+    letters = french_list(
+        [f"le {french_long_date(letter.date)} ({letter.label.lower()})" for letter in reminder.previous]
+    )
+    sentence = f"Nous vous avons déjà écrit à ce sujet {letters}."
+    new = [invoice.number for invoice in reminder.invoices if not invoice.reminded]
+    if new:
+        if len(new) == 1:
+            sentence += f" La facture {new[0]} n'avait pas encore fait l'objet d'une relance."
+        else:
+            sentence += f" Les factures {french_list(new)} n'avaient pas encore fait l'objet d'une relance."
+    elif len({invoice.reminded for invoice in reminder.invoices}) > 1:
+        sentence += " Le tableau indique pour chaque facture les relances déjà envoyées."
+    return sentence
+
+
+def legal_mentions(company: Company) -> str:
+    """« SARL au capital de 10 000 € – RCS Lyon 812 345 678 – SIRET … – TVA FR… », the parts that are set."""
+    parts = []
+    form = company.legal_form
+    if company.capital:
+        capital = company.capital
+        if capital.replace(" ", "").replace(NBSP, "").isdigit():
+            capital = (
+                french_amount(Decimal(capital.replace(" ", "").replace(NBSP, "")))
+                .removesuffix(f",00{NBSP}€")
+                .replace(NNBSP, NBSP)
+                + f"{NBSP}€"
+            )
+        form = f"{form} au capital de {capital}".strip()
+    if form:
+        parts.append(form)
+    if company.registry:
+        parts.append(f"RCS {company.registry}")
+    if company.siret:
+        parts.append(f"SIRET {company.siret}")
+    if company.vat:
+        parts.append(f"TVA {company.vat}")
+    return " – ".join(parts)
 
 
 def _rates(reminder: Reminder) -> str:

@@ -63,6 +63,10 @@ class Company:
     bic: str = ""
     signatory: str = ""
     title: str = ""  # the signatory's position: Gérante, Comptable…
+    legal_form: str = ""  # SARL, SAS… (the footer of a business letter must carry it)
+    capital: str = ""  # share capital, « 10 000 » or « 10 000 € »
+    registry: str = ""  # RCS: city and number, « Lyon 812 345 678 »
+    vat: str = ""  # intra-community VAT number
 
 
 _COMPANY_KEYS = {
@@ -77,6 +81,10 @@ _COMPANY_KEYS = {
     "bic": "bic",
     "signataire": "signatory",
     "fonction": "title",
+    "forme_juridique": "legal_form",
+    "capital": "capital",
+    "rcs": "registry",
+    "tva": "vat",
 }
 
 

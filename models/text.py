@@ -50,3 +50,10 @@ def french_long_date(value: date) -> str:
     """« 1er décembre 2026 », « 23 novembre 2026 »: the date of a French letter."""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def french_list(items: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} et {items[-1]}"

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from models.penalties import DEFAULT_ECB, PenaltyRates
-from models.records import Customer, Invoice, InvoiceHistory, Payment, Source
+from models.records import Customer, Invoice, Payment, Source
+from models.sequence import Letter
 from models.settings import Settings
 
 TODAY = date(2026, 11, 23)
@@ -62,5 +63,6 @@ def customer(code: str = "C1", email: str = "compta@client.example", **kwargs: o
     return Customer(code=code, name=f"Client {code}", email=email, **kwargs)  # type: ignore[arg-type]
 
 
-def sent(level: int, on: str, count: int | None = None) -> InvoiceHistory:
-    return InvoiceHistory(last_level=level, last_date=d(on), count=count if count is not None else level)
+def sent(level: int, on: str, *numbers: str, customer: str = "C1") -> Letter:
+    """A letter of `level` sent on `on` to `customer`, listing the invoices `numbers` (F1 by default)."""
+    return Letter(customer, d(on), level, numbers or ("F1",))

@@ -7,11 +7,9 @@ from models.settings import DEFAULT_LEVELS, Level, Settings
 from tests.models.factories import SETTINGS, TODAY, customer, d, invoice, payment, sent
 
 
-def propose(invoices, payments=(), customers=None, history=None, settings=None, **kwargs):
+def propose(invoices, payments=(), customers=None, letters=(), settings=None, **kwargs):
     customers = customers if customers is not None else {"C1": customer("C1")}
-    return build_proposal(
-        invoices, payments, customers, history or {}, settings or SETTINGS, TODAY, **kwargs
-    )
+    return build_proposal(invoices, payments, customers, letters, settings or SETTINGS, TODAY, **kwargs)
 
 
 def only(proposal):
@@ -19,25 +17,25 @@ def only(proposal):
     return line
 
 
-def test_chased_customer_gets_highest_level_of_its_invoices_and_lists_all_overdue():
+def test_chased_customer_gets_the_next_level_of_its_sequence_for_all_its_overdue_invoices():
     line = only(
         propose(
             [
-                invoice("F1", "100", due="2026-09-01"),  # level 2 due
-                invoice("F2", "200", due="2026-11-10"),  # level 1 due
-                invoice("F3", "300", due="2026-11-20"),  # 3 days: listed, no level yet
+                invoice("F1", "100", due="2026-09-01"),  # reminded at level 1 on 1 October
+                invoice("F2", "200", due="2026-11-10"),  # fell due since: joins the level 2 letter
+                invoice("F3", "300", due="2026-11-20"),  # 3 days late: joins it too
                 invoice("F4", "400", due="2026-12-20"),  # not due: not listed
             ],
-            history={"F1": sent(1, "2026-10-01")},
+            letters=[sent(1, "2026-10-01")],
         )
     )
     assert (line.chase, line.level, line.level_label, line.channel) == (True, 2, "Relance ferme", "email")
-    assert [(i.invoice.number, i.level, i.include) for i in line.invoices] == [
-        ("F1", 2, True),
-        ("F2", 1, True),
-        ("F3", None, True),
+    assert [(i.invoice.number, line.invoice_level(i), i.include, i.reason) for i in line.invoices] == [
+        ("F1", 2, True, ""),
+        ("F2", 2, True, ""),
+        ("F3", 2, True, ""),
     ]
-    assert line.invoices[2].reason == "Citée sans changer de niveau ; niveau suivant possible le 27/11/2026"
+    assert [i.history.count for i in line.invoices] == [1, 0, 0]
     assert (line.total_due, line.total_overdue) == (Decimal("1000"), Decimal("600"))
     assert line.last_reminder == d("2026-10-01") and line.reminder_count == 1
 
@@ -97,13 +95,19 @@ def test_minimum_amount_on_included_overdue_total():
 
 def test_too_early_customer_says_when():
     line = only(propose([invoice("F1", "100", due="2026-11-20")]))
-    assert (line.chase, line.reason) == (False, "Trop tôt : prochaine relance possible le 27/11/2026")
+    assert (line.chase, line.reason) == (
+        False,
+        "Trop tôt : prochaine relance (niveau 1) possible le 27/11/2026",
+    )
 
 
 def test_past_last_level_goes_to_litigation():
-    line = only(propose([invoice("F1", "100", due="2026-06-01")], history={"F1": sent(3, "2026-10-01")}))
-    assert line.invoices[0].reason == "Dernier niveau envoyé le 01/10/2026 : à transmettre au contentieux"
-    assert (line.chase, line.level_label) == (False, "Contentieux")
+    line = only(propose([invoice("F1", "100", due="2026-06-01")], letters=[sent(3, "2026-10-01")]))
+    assert (line.chase, line.level, line.level_label) == (False, 3, "Contentieux")
+    assert line.reason == (
+        "Contentieux : mise en demeure envoyée le 01/10/2026 ; pas de nouvelle lettre sauf si vous mettez "
+        "Oui dans « À relancer »"
+    )
 
 
 def test_inconsistent_export_amounts_exclude_the_invoice():
@@ -115,7 +119,7 @@ def test_customer_without_email_gets_a_letter():
     proposal = propose(
         [invoice("F1", "100")],
         customers={"C1": customer("C1", email="", address=("1 rue Neuve",), city="Lyon")},
-        history={"F1": sent(2, "2026-11-01")},
+        letters=[sent(2, "2026-11-01")],
     )
     assert (only(proposal).level, only(proposal).channel, only(proposal).chase) == (3, "courrier", True)
 
@@ -133,12 +137,12 @@ def test_email_channel_needs_no_postal_address():
 def test_telephone_level_needs_a_phone_number():
     levels = (DEFAULT_LEVELS[0], Level(2, "Appel", 21, 14, "telephone", "x.docx"))
     settings = Settings(levels=levels)
-    history = {"F1": sent(1, "2026-10-01")}
+    letters = [sent(1, "2026-10-01")]
     with_phone = {"C1": customer("C1", phone="04 78 00 00 00")}
     assert only(
-        propose([invoice("F1", "100")], customers=with_phone, history=history, settings=settings)
+        propose([invoice("F1", "100")], customers=with_phone, letters=letters, settings=settings)
     ).channel == ("telephone")
-    assert only(propose([invoice("F1", "100")], history=history, settings=settings)).channel == "courrier"
+    assert only(propose([invoice("F1", "100")], letters=letters, settings=settings)).channel == "courrier"
 
 
 def test_cross_file_anomalies():
@@ -194,14 +198,17 @@ def test_working_days_count_days_overdue_and_delays():
     # (13, 15, 16, 17, 20) — level 1 needs 7 days, so in jours ouvrés it is too early.
     counter = DayCounter("ouvres", frozenset({d("2026-07-14")}))
     proposal = build_proposal(
-        [invoice("F1", "100", due="2026-07-10")], [], {"C1": customer("C1")}, {}, Settings(), d("2026-07-20"),
+        [invoice("F1", "100", due="2026-07-10")], [], {"C1": customer("C1")}, (), Settings(), d("2026-07-20"),
         counter=counter,
     )  # fmt: skip
     (line,) = proposal.customers
     assert line.invoices[0].days_overdue == 5
-    assert (line.chase, line.reason) == (False, "Trop tôt : prochaine relance possible le 22/07/2026")
+    assert (line.chase, line.reason) == (
+        False,
+        "Trop tôt : prochaine relance (niveau 1) possible le 22/07/2026",
+    )
     calendar = build_proposal(
-        [invoice("F1", "100", due="2026-07-10")], [], {"C1": customer("C1")}, {}, Settings(), d("2026-07-20")
+        [invoice("F1", "100", due="2026-07-10")], [], {"C1": customer("C1")}, (), Settings(), d("2026-07-20")
     )
     assert calendar.customers[0].invoices[0].days_overdue == 10 and calendar.customers[0].chase
 
@@ -233,14 +240,14 @@ def _blocked_invoice(number: str, mark: str):
 def test_penalties_are_not_proposed_when_a_rate_is_missing():
     from models.settings import Settings as Shipped
 
-    history = {"F1": sent(2, "2026-11-01")}
-    line = only(propose([invoice("F1", "1000", due="2026-10-01")], history=history, settings=Shipped()))
+    letters = [sent(2, "2026-11-01")]
+    line = only(propose([invoice("F1", "1000", due="2026-10-01")], letters=letters, settings=Shipped()))
     assert (line.level, line.invoices[0].penalty, line.claims_penalties) == (3, None, False)
     assert (line.chase, line.penalties, line.indemnities) == (True, None, None)  # unknown, not zero
     assert line.reason == (
         "Pénalités non proposées : un taux BCE manque dans relance.toml (voir l'onglet Anomalies)"
     )
-    with_rate = only(propose([invoice("F1", "1000", due="2026-10-01")], history=history))
+    with_rate = only(propose([invoice("F1", "1000", due="2026-10-01")], letters=letters))
     assert (with_rate.claims_penalties, with_rate.penalties, with_rate.indemnities) == (
         True, Decimal("17.64"), Decimal("40.00"),
     )  # fmt: skip
