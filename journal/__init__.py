@@ -12,12 +12,13 @@ from journal.rows import (
     STATUSES,
     JournalTotals,
     LotRow,
+    PartRow,
     ReminderInvoice,
     ReminderRow,
     RunRow,
 )
 from journal.schema import VERSION
-from journal.store import Journal, read_history
+from journal.store import Journal, read_history, read_letters
 
 __all__ = [
     "CANCELLED",
@@ -33,8 +34,10 @@ __all__ = [
     "Journal",
     "JournalTotals",
     "LotRow",
+    "PartRow",
     "ReminderInvoice",
     "ReminderRow",
     "RunRow",
     "read_history",
+    "read_letters",
 ]

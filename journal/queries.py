@@ -12,30 +12,41 @@ from decimal import Decimal
 from journal.rows import (
     LOT_CANCELLED,
     SENDING,
-    SENT,
     STATUSES,
     JournalTotals,
     LotRow,
+    PartRow,
     ReminderInvoice,
     ReminderRow,
     RunRow,
 )
 from models.records import ZERO, InvoiceHistory
+from models.sequence import Letter
 
 # One pass over the journal's invoices, in invoice order along a covering index (CROSS JOIN keeps
 # SQLite from starting with reminders, which would need a temporary sort for GROUP BY). The key
 # "AAAA-MM-JJ" + zero-padded level sorts by sending day, then by level on the same day, so its
 # max() is the last level reached.
-_HISTORY = """
+# A reminder counts once one of its channels reached the customer (`sent_at` is then set), unless its
+# lot was cancelled.
+_DELIVERED = "r.sent_at IS NOT NULL AND r.status != 'cancelled'"
+_DELIVERED_REMINDERS = f"FROM reminders AS r WHERE {_DELIVERED}"
+_HISTORY = f"""
 SELECT ri.invoice, max(substr(r.sent_at, 1, 10) || printf('%06d', ri.level)), count(*)
 FROM reminder_invoices AS ri CROSS JOIN reminders AS r ON r.id = ri.reminder_id
-WHERE r.status = 'sent'
+WHERE {_DELIVERED}
 GROUP BY ri.invoice
+"""
+_LETTERS = f"""
+SELECT r.id, r.customer_code, substr(r.sent_at, 1, 10), r.level, ri.invoice
+FROM reminders AS r JOIN reminder_invoices AS ri ON ri.reminder_id = r.id
+WHERE {_DELIVERED}
+ORDER BY r.sent_at, r.id, ri.rowid
 """
 
 _REMINDER_COLUMNS = (
     "r.id, r.lot_id, r.customer_code, r.customer_name, r.level, r.channel, r.recipient, "
-    "r.status, r.files, r.error, r.planned_at, r.sent_at, r.updated_at"
+    "r.status, r.files, r.error, r.planned_at, r.sent_at, r.updated_at, r.proposed_level"
 )
 
 
@@ -51,6 +62,17 @@ def history(db: sqlite3.Connection) -> dict[str, InvoiceHistory]:
             found = shared[key, count] = InvoiceHistory(int(key[10:]), date.fromisoformat(key[:10]), count)
         result[invoice] = found
     return result
+
+
+def letters(db: sqlite3.Connection) -> list[Letter]:
+    """Every reminder that reached its customer, oldest first, as the sequence rule reads them."""
+    found: dict[int, tuple[str, date, int, list[str]]] = {}
+    for reminder_id, code, day, level, invoice in db.execute(_LETTERS):
+        entry = found.get(reminder_id)
+        if entry is None:
+            entry = found[reminder_id] = (code, date.fromisoformat(day), level, [])
+        entry[3].append(invoice)
+    return [Letter(code, day, level, tuple(numbers)) for code, day, level, numbers in found.values()]
 
 
 def reminders(
@@ -82,13 +104,24 @@ def reminders(
     )
     for owner, number, amount, level in db.execute(query, parameters):
         invoices[owner].append(ReminderInvoice(number, Decimal(amount), level))
+    parts: dict[int, list[PartRow]] = defaultdict(list)
+    query = (
+        "SELECT d.reminder_id, d.part, d.status, d.recipient, d.files, d.error, d.sent_at "
+        f"FROM deliveries AS d JOIN reminders AS r ON r.id = d.reminder_id {where} "
+        "ORDER BY CASE d.part WHEN 'email' THEN 1 WHEN 'courrier' THEN 2 ELSE 3 END"
+    )
+    for owner, part, status, recipient, files, error, sent_at in db.execute(query, parameters):
+        parts[owner].append(
+            PartRow(part, status, recipient, tuple(json.loads(files)), error,
+                    datetime.fromisoformat(sent_at) if sent_at else None)
+        )  # fmt: skip
     query = f"SELECT {_REMINDER_COLUMNS} FROM reminders AS r {where} ORDER BY r.id"
-    return [_reminder(row, invoices[row[0]]) for row in db.execute(query, parameters)]
+    return [_reminder(row, invoices[row[0]], parts[row[0]]) for row in db.execute(query, parameters)]
 
 
-def _reminder(row: tuple, invoices: list[ReminderInvoice]) -> ReminderRow:
+def _reminder(row: tuple, invoices: list[ReminderInvoice], parts: list[PartRow]) -> ReminderRow:
     (id_, lot_id, code, name, level, channel, recipient, status, files, error,
-     planned_at, sent_at, updated_at) = row  # fmt: skip
+     planned_at, sent_at, updated_at, proposed_level) = row  # fmt: skip
     return ReminderRow(
         id=id_,
         lot_id=lot_id,
@@ -104,12 +137,19 @@ def _reminder(row: tuple, invoices: list[ReminderInvoice]) -> ReminderRow:
         sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
         updated_at=datetime.fromisoformat(updated_at),
         invoices=tuple(invoices),
+        parts=tuple(parts),
+        proposed_level=proposed_level,
     )
 
 
 def uncertain(db: sqlite3.Connection) -> list[ReminderRow]:
-    """Reminders left in `sending`: the server may or may not have them; a person must decide."""
-    return reminders(db, statuses=[SENDING])
+    """Reminders whose email was being handed over when a run stopped: the server may or may not have
+    it; a person must decide. (A letter left `sending` is settled by its bundle file, see app.send.)"""
+    return [
+        reminder
+        for reminder in reminders(db, statuses=[SENDING])
+        if (email := reminder.part("email")) is not None and email.status == SENDING
+    ]
 
 
 def lots(
@@ -156,27 +196,19 @@ def lots(
 def totals(db: sqlite3.Connection) -> JournalTotals:
     """Counts and amounts of the reminders sent (a cancelled lot's reminders are not sent)."""
     by_level = dict(
-        db.execute(
-            "SELECT level, count(*) FROM reminders WHERE status = ? GROUP BY level ORDER BY level",
-            [SENT],
-        )
+        db.execute(f"SELECT level, count(*) {_DELIVERED_REMINDERS} GROUP BY level ORDER BY level")
     )
     by_channel = dict(
-        db.execute(
-            "SELECT channel, count(*) FROM reminders WHERE status = ? GROUP BY channel ORDER BY channel",
-            [SENT],
-        )
+        db.execute(f"SELECT channel, count(*) {_DELIVERED_REMINDERS} GROUP BY channel ORDER BY channel")
     )
     (lot_count,) = db.execute("SELECT count(*) FROM lots WHERE status != ?", [LOT_CANCELLED]).fetchone()
     first, last = db.execute(
-        "SELECT min(substr(sent_at, 1, 10)), max(substr(sent_at, 1, 10)) FROM reminders WHERE status = ?",
-        [SENT],
+        f"SELECT min(substr(sent_at, 1, 10)), max(substr(sent_at, 1, 10)) {_DELIVERED_REMINDERS}"
     ).fetchone()
     # Amounts are Decimal text: summed here, as SQLite would sum them as floats.
     amounts = db.execute(
         "SELECT ri.amount FROM reminder_invoices AS ri JOIN reminders AS r ON r.id = ri.reminder_id "
-        "WHERE r.status = ?",
-        [SENT],
+        f"WHERE {_DELIVERED}"
     )
     return JournalTotals(
         sent=sum(by_level.values()),

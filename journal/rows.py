@@ -28,6 +28,23 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
     CANCELLED: frozenset(),
 }
 
+# The deliveries of a reminder: one per channel (email + courrier has two).
+PARTS = ("email", "courrier", "telephone")
+
+
+def parts_of(channel: str) -> tuple[str, ...]:
+    """« email+courrier » -> ("email", "courrier"); « telephone » -> ("telephone",)."""
+    return tuple(part for part in PARTS if part in channel.split("+"))
+
+
+def summary_status(statuses: list[str]) -> str:
+    """A reminder's status from its deliveries': sent when all are, else what is left to do on one."""
+    for status in (CANCELLED, SENDING, FAILED, PLANNED):
+        if status in statuses:
+            return status
+    return SENT
+
+
 LOT_OPEN = "open"
 LOT_COMPLETE = "complete"
 LOT_CANCELLED = "cancelled"
@@ -49,6 +66,18 @@ class ReminderInvoice:
 
 
 @dataclass(frozen=True, slots=True)
+class PartRow:
+    """One channel of a reminder: the email, the printed letter, or the call."""
+
+    part: str  # email | courrier | telephone
+    status: str
+    recipient: str
+    files: tuple[str, ...]
+    error: str
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ReminderRow:
     """One reminder of a lot (a letter, an email, both, or a call) and where it stands."""
 
@@ -66,10 +95,20 @@ class ReminderRow:
     sent_at: datetime | None
     updated_at: datetime
     invoices: tuple[ReminderInvoice, ...] = ()
+    parts: tuple[PartRow, ...] = ()
+    proposed_level: int | None = None  # the level the sequence proposed (the accountant chose `level`)
 
     @property
     def by_email(self) -> bool:
         return "email" in self.channel
+
+    @property
+    def delivered(self) -> bool:
+        """At least one channel reached the customer (it counts for the next level)."""
+        return self.sent_at is not None and self.status != CANCELLED
+
+    def part(self, name: str) -> PartRow | None:
+        return next((part for part in self.parts if part.part == name), None)
 
     @property
     def amount(self) -> Decimal:

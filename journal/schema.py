@@ -14,10 +14,14 @@ amounts Decimal text such as `"1234.50"`):
   the file names produced), `status` planned | sending | sent | failed | cancelled, `error` (last
   failure, '' if none), `planned_at`, `sent_at` (NULL until sent), `updated_at`.
 - `reminder_invoices`: the invoices a reminder chased. `reminder_id`, `invoice` (number), `amount`
-  (what was due at the time), `level` (the invoice's own level in that reminder: the one the next
-  run escalates from). Primary key (reminder_id, invoice); rowid keeps the planned order.
+  (what was due at the time), `level` (the level of the letter that listed it).
+  Primary key (reminder_id, invoice); rowid keeps the planned order.
 - `runs`: one per command run, for `etat`. `id`, `started_at`, `finished_at`, `command`, `mode`,
   `result` (exit code), `counts` (JSON object).
+
+Version 2 adds `deliveries` (one per channel of a reminder: `part` email | courrier | telephone, with
+its own `status`, `recipient`, `files`, `error`, `sent_at`) and `reminders.proposed_level`; the
+reminder's status, recipient, files and sent_at then summarise its deliveries (see store.py).
 
 The version is `PRAGMA user_version`; `MIGRATIONS[n]` brings a file from version n-1 to n.
 """
@@ -89,13 +93,48 @@ CREATE TABLE runs (
 """
 
 
-def _to_version_1(connection: sqlite3.Connection) -> None:
-    for statement in _VERSION_1.split(";"):
-        if statement.strip():
-            connection.execute(statement)
+# Version 2: one state per channel. An email + courrier reminder has two deliveries, each with its own
+# status: an email accepted by the server is sent whatever then happens to its paper copy. The
+# reminder's own status, recipient, files and sent_at become a summary of its deliveries (sent_at: when
+# the first one reached the customer). `proposed_level`: the level the sequence proposed, kept when the
+# accountant chose another one (NULL before version 2).
+_VERSION_2 = """
+CREATE TABLE deliveries (
+    reminder_id INTEGER NOT NULL REFERENCES reminders (id),
+    part TEXT NOT NULL CHECK (part IN ('email', 'courrier', 'telephone')),
+    status TEXT NOT NULL
+        CHECK (status IN ('planned', 'sending', 'sent', 'failed', 'cancelled')),
+    recipient TEXT NOT NULL DEFAULT '',
+    files TEXT NOT NULL DEFAULT '[]',
+    error TEXT NOT NULL DEFAULT '',
+    sent_at TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (reminder_id, part)
+);
+CREATE INDEX deliveries_status ON deliveries (status);
+ALTER TABLE reminders ADD COLUMN proposed_level INTEGER;
+INSERT INTO deliveries (reminder_id, part, status, recipient, files, error, sent_at, updated_at)
+    SELECT id, 'email', status, recipient, files, error, sent_at, updated_at FROM reminders
+    WHERE channel IN ('email', 'email+courrier');
+INSERT INTO deliveries (reminder_id, part, status, recipient, files, error, sent_at, updated_at)
+    SELECT id, 'courrier', status, '', files, error, sent_at, updated_at FROM reminders
+    WHERE channel IN ('courrier', 'email+courrier');
+INSERT INTO deliveries (reminder_id, part, status, recipient, files, error, sent_at, updated_at)
+    SELECT id, 'telephone', status, recipient, files, error, sent_at, updated_at FROM reminders
+    WHERE channel = 'telephone'
+"""
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_version_1}
+def _run(script: str) -> Callable[[sqlite3.Connection], None]:
+    def migrate(connection: sqlite3.Connection) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+
+    return migrate
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_VERSION_1), 2: _run(_VERSION_2)}
 VERSION = max(MIGRATIONS)
 
 

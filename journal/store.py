@@ -29,10 +29,13 @@ from journal.rows import (
     ReminderRow,
     RunRow,
     check_transition,
+    parts_of,
+    summary_status,
 )
 from journal.schema import connect
 from models.errors import RelanceError
 from models.records import InvoiceHistory
+from models.sequence import Letter
 from models.settings import CHANNELS
 
 # How many lot ids an "unknown lot" message lists.
@@ -124,8 +127,12 @@ class Journal:
         recipient: str,
         invoices: Iterable[tuple[str, Decimal, int]],
         now: datetime,
+        *,
+        proposed_level: int | None = None,
+        recipients: Mapping[str, str] | None = None,
     ) -> int:
-        """Record a reminder to send (status planned) with its (number, amount due, level) invoices."""
+        """Record a reminder to send (status planned) with its (number, amount due, level) invoices and
+        one delivery per channel; `recipients` gives each channel's address (default: `recipient`)."""
         invoices = list(invoices)
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
@@ -136,7 +143,6 @@ class Journal:
         for number, amount, invoice_level in invoices:
             if not isinstance(amount, Decimal):
                 raise TypeError(f"invoice {number}: amount must be a Decimal, not {amount!r}")
-            # 0: listed in the letter, never reminded before and not reaching level 1 yet.
             if not isinstance(invoice_level, int) or invoice_level < 0:
                 raise ValueError(f"invoice {number}: level must be an int >= 0")
         stamp = _stamp(now)
@@ -144,12 +150,19 @@ class Journal:
             self._lot_status(lot_id, expected=LOT_OPEN)
             cursor = db.execute(
                 "INSERT INTO reminders (lot_id, customer_code, customer_name, level, channel, "
-                "recipient, status, planned_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "recipient, status, planned_at, updated_at, proposed_level) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [lot_id, customer_code, customer_name, level, channel, recipient, PLANNED,
-                 stamp, stamp],
+                 stamp, stamp, proposed_level],
             )  # fmt: skip
             reminder_id = cursor.lastrowid
             assert reminder_id is not None
+            db.executemany(
+                "INSERT INTO deliveries (reminder_id, part, status, recipient, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(reminder_id, part, PLANNED, (recipients or {}).get(part, recipient), stamp)
+                 for part in parts_of(channel)],
+            )  # fmt: skip
             try:
                 db.executemany(
                     "INSERT INTO reminder_invoices (reminder_id, invoice, amount, level) VALUES (?, ?, ?, ?)",
@@ -159,38 +172,106 @@ class Journal:
                 raise ValueError(f"an invoice appears twice in one reminder: {error}") from error
         return reminder_id
 
+    # --- one channel of a reminder ------------------------------------------------------------
+
+    def part_sending(
+        self, reminder_id: int, part: str, now: datetime, recipient: str | None = None,
+        files: Iterable[str] = (),
+    ) -> None:  # fmt: skip
+        """Record that this channel is about to leave: an email just before its data is handed over, a
+        letter just before its bundle is written (with that bundle's name in `files`)."""
+        self._move_parts(reminder_id, [part], SENDING, now, recipient=recipient, files=files)
+
+    def part_sent(
+        self, reminder_id: int, part: str, now: datetime, files: Iterable[str], recipient: str | None = None
+    ) -> None:
+        """Record that this channel reached the customer: accepted by the server, or in the bundle."""
+        self._move_parts(reminder_id, [part], SENT, now, recipient=recipient, files=files)
+
+    def part_failed(self, reminder_id: int, part: str, now: datetime, error: str) -> None:
+        """Record that this channel failed for sure (the next run may retry it)."""
+        self._move_parts(reminder_id, [part], FAILED, now, error=error)
+
+    # --- every channel of a reminder at once ---------------------------------------------------
+
     def mark_sending(self, reminder_id: int, now: datetime) -> None:
         """Record that the reminder is about to leave: call it *before* handing it over."""
-        self._move(reminder_id, SENDING, "updated_at = ?", [_stamp(now)])
+        self._move_parts(reminder_id, None, SENDING, now)
 
     def mark_sent(self, reminder_id: int, now: datetime, files: Iterable[str]) -> None:
         """Record that the reminder left (accepted by the server, or put into the bundle)."""
-        stamp = _stamp(now)
-        self._move(
-            reminder_id,
-            SENT,
-            "sent_at = ?, updated_at = ?, files = ?, error = ''",
-            [stamp, stamp, json.dumps(list(files), ensure_ascii=False)],
-        )
+        self._move_parts(reminder_id, None, SENT, now, files=files)
 
     def mark_failed(self, reminder_id: int, now: datetime, error: str) -> None:
-        """Record that sending failed for sure (the next run may retry it)."""
-        self._move(reminder_id, FAILED, "updated_at = ?, error = ?", [_stamp(now), error])
+        """Record that sending failed for sure, on every channel not sent yet (the next run may retry)."""
+        self._move_parts(reminder_id, None, FAILED, now, error=error)
 
     def drop(self, reminder_id: int, now: datetime, reason: str) -> None:
         """Take a planned or failed reminder out of its lot: it will not be sent (reason kept)."""
-        self._move(reminder_id, CANCELLED, "updated_at = ?, error = ?", [_stamp(now), reason])
+        self._move_parts(reminder_id, None, CANCELLED, now, error=reason)
 
-    def _move(self, reminder_id: int, status: str, assignments: str, values: list) -> None:
+    def _move_parts(
+        self,
+        reminder_id: int,
+        parts: list[str] | None,
+        status: str,
+        now: datetime,
+        *,
+        recipient: str | None = None,
+        files: Iterable[str] = (),
+        error: str = "",
+    ) -> None:
+        """Move the given parts (None: every part not sent yet) to `status`, then the summary with them."""
+        stamp = _stamp(now)
+        names = json.dumps(list(files), ensure_ascii=False)
         with self._transaction() as db:
-            row = db.execute("SELECT status FROM reminders WHERE id = ?", [reminder_id]).fetchone()
-            if row is None:
+            found = db.execute(
+                "SELECT part, status FROM deliveries WHERE reminder_id = ?", [reminder_id]
+            ).fetchall()
+            if not found:
                 raise ValueError(f"unknown reminder {reminder_id}")
-            check_transition(reminder_id, row[0], status)
-            db.execute(
-                f"UPDATE reminders SET status = ?, {assignments} WHERE id = ?",
-                [status, *values, reminder_id],
-            )
+            current = dict(found)
+            if parts is None:
+                targets = [part for part, now_status in found if now_status != SENT or status == SENT]
+                if not targets:
+                    targets = list(current)
+            else:
+                unknown = [part for part in parts if part not in current]
+                if unknown:
+                    raise ValueError(f"reminder {reminder_id} has no {unknown[0]} delivery")
+                targets = parts
+            for part in targets:
+                check_transition(reminder_id, current[part], status)
+                db.execute(
+                    "UPDATE deliveries SET status = ?, updated_at = ?, error = ?, "
+                    "recipient = coalesce(?, recipient), "
+                    "files = CASE WHEN ? = '[]' THEN files ELSE ? END, "
+                    "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END "
+                    "WHERE reminder_id = ? AND part = ?",
+                    [status, stamp, error if status in (FAILED, CANCELLED) else "", recipient,
+                     names, names, status, stamp, reminder_id, part],
+                )  # fmt: skip
+            self._summarize(db, reminder_id, stamp)
+
+    @staticmethod
+    def _summarize(db: sqlite3.Connection, reminder_id: int, stamp: str) -> None:
+        """The reminder's row from its deliveries: status, recipients, files, first sending, last error."""
+        rows = db.execute(
+            "SELECT status, recipient, files, error, sent_at FROM deliveries WHERE reminder_id = ? "
+            "ORDER BY CASE part WHEN 'email' THEN 1 WHEN 'courrier' THEN 2 ELSE 3 END",
+            [reminder_id],
+        ).fetchall()
+        statuses = [row[0] for row in rows]
+        recipients = " ; ".join(dict.fromkeys(row[1] for row in rows if row[1]))
+        files = [name for row in rows for name in json.loads(row[2])]
+        errors = [row[3] for row in rows if row[3]]
+        sent = [row[4] for row in rows if row[4]]
+        db.execute(
+            "UPDATE reminders SET status = ?, recipient = ?, files = ?, error = ?, sent_at = ?, "
+            "updated_at = ? WHERE id = ?",
+            [summary_status(statuses), recipients, json.dumps(list(dict.fromkeys(files)), ensure_ascii=False),
+             errors[-1] if errors else "", min(sent) if sent else None, stamp, reminder_id],
+        )  # fmt: skip
 
     def complete_lot(self, lot_id: str, now: datetime) -> None:
         """Close an open lot once all its reminders are sent."""
@@ -221,12 +302,17 @@ class Journal:
                 raise RelanceError(f"Le lot {lot_id} est déjà annulé.")
             gone = [
                 reminder
-                for reminder in queries.reminders(db, lot_id=lot_id, statuses=[SENT])
-                if reminder.by_email
+                for reminder in queries.reminders(db, lot_id=lot_id)
+                if (email := reminder.part("email")) is not None and email.status == SENT
             ]
             db.execute(
                 "UPDATE reminders SET status = ?, updated_at = ? WHERE lot_id = ? AND status != ?",
                 [CANCELLED, stamp, lot_id, CANCELLED],
+            )
+            db.execute(
+                "UPDATE deliveries SET status = ?, updated_at = ? WHERE status != ? AND reminder_id IN "
+                "(SELECT id FROM reminders WHERE lot_id = ?)",
+                [CANCELLED, stamp, CANCELLED, lot_id],
             )
             db.execute(
                 "UPDATE lots SET status = ?, updated_at = ? WHERE id = ?",
@@ -264,9 +350,14 @@ class Journal:
     # --- reads --------------------------------------------------------------------------------
 
     def history(self) -> dict[str, InvoiceHistory]:
-        """Per invoice number, what was sent: last level, its day, number of reminders (sent only)."""
+        """Per invoice number, what reached the customer: last level, its day, number of reminders."""
         with self._transaction(write=False) as db:
             return queries.history(db)
+
+    def letters(self) -> list[Letter]:
+        """Every reminder that reached its customer (by at least one channel), oldest first."""
+        with self._transaction(write=False) as db:
+            return queries.letters(db)
 
     def reminders(
         self, lot_id: str | None = None, statuses: Iterable[str] | None = None
@@ -312,8 +403,16 @@ class Journal:
             return queries.runs(db, limit=limit)
 
 
+def read_letters(path: str | os.PathLike[str]) -> list[Letter]:
+    """The letters of the journal at `path`; [] when there is no journal yet (none is created)."""
+    if not Journal.exists(path):
+        return []
+    with Journal.open(path) as journal:
+        return journal.letters()
+
+
 def read_history(path: str | os.PathLike[str]) -> dict[str, InvoiceHistory]:
-    """The history of the journal at `path`; {} when there is no journal yet (none is created)."""
+    """The per-invoice history of the journal at `path`; {} when there is no journal (none is created)."""
     if not Journal.exists(path):
         return {}
     with Journal.open(path) as journal:

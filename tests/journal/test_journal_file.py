@@ -18,9 +18,9 @@ def test_created_on_first_use_with_current_version(path: Path) -> None:
         assert journal.history() == {}
     assert Journal.exists(path)
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (1,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (2,)
         tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"lots", "reminders", "reminder_invoices", "runs"} <= tables
+    assert {"lots", "reminders", "reminder_invoices", "runs", "deliveries"} <= tables
 
 
 def test_connection_settings(journal: Journal) -> None:
@@ -50,7 +50,7 @@ def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
 
 def test_version_too_new(path: Path) -> None:
     with sqlite3.connect(path) as raw:
-        raw.execute("PRAGMA user_version = 2")
+        raw.execute("PRAGMA user_version = 3")
     with pytest.raises(RelanceError) as caught:
         Journal.open(path)
     assert caught.value.message == (
@@ -88,15 +88,15 @@ def test_a_later_version_is_a_new_migration(path: Path, monkeypatch: pytest.Monk
         lot = journal.create_lot(T0, REF, "p.xlsx")
         send_one(journal, plan_one(journal, lot))
 
-    def to_version_2(db: sqlite3.Connection) -> None:
+    def to_version_3(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE reminders ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 2, to_version_2)
-    monkeypatch.setattr(schema, "VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 3, to_version_3)
+    monkeypatch.setattr(schema, "VERSION", 3)
     with Journal.open(path) as journal:
         assert list(journal.history()) == ["F1"]
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (2,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
         assert raw.execute("SELECT note FROM reminders").fetchall() == [("",)]
 
 
@@ -107,13 +107,44 @@ def test_failed_migration_leaves_the_file_as_it_was(path: Path, monkeypatch: pyt
         db.execute("CREATE TABLE extra (x)")
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 2, broken)
-    monkeypatch.setattr(schema, "VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 3, broken)
+    monkeypatch.setattr(schema, "VERSION", 3)
     with pytest.raises(RuntimeError):
         Journal.open(path)
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (1,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (2,)
         assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").fetchone() == (0,)
+
+
+def test_a_version_1_journal_gets_one_delivery_per_channel(path: Path) -> None:
+    with sqlite3.connect(path, isolation_level=None) as raw:
+        schema.MIGRATIONS[1](raw)
+        raw.execute("PRAGMA user_version = 1")
+        raw.execute(
+            "INSERT INTO lots VALUES ('2026-11-23-1', '2026-11-23', 1, '2026-11-23 09:00:00', "
+            "'2026-11-23', 'p.xlsx', 'open', '2026-11-23 09:00:00')"
+        )
+        for id_, channel, status, sent_at in (
+            (1, "email+courrier", "sent", "2026-11-23 09:01:00"),
+            (2, "email", "sending", None),
+            (3, "telephone", "failed", None),
+        ):
+            raw.execute(
+                "INSERT INTO reminders (id, lot_id, customer_code, customer_name, level, channel, recipient, "
+                "status, planned_at, sent_at, updated_at) "
+                "VALUES (?, '2026-11-23-1', ?, 'X', 3, ?, 'a@b.fr', ?, '2026-11-23 09:00:00', ?, "
+                "'2026-11-23 09:01:00')",
+                [id_, f"C{id_}", channel, status, sent_at],
+            )
+            raw.execute("INSERT INTO reminder_invoices VALUES (?, ?, '10.00', 3)", [id_, f"F{id_}"])
+    with Journal.open(path) as journal:
+        rows = {row.id: row for row in journal.reminders()}
+        assert [(p.part, p.status) for p in rows[1].parts] == [("email", "sent"), ("courrier", "sent")]
+        assert [(p.part, p.status) for p in rows[2].parts] == [("email", "sending")]
+        assert [(p.part, p.status) for p in rows[3].parts] == [("telephone", "failed")]
+        assert [row.id for row in journal.uncertain()] == [2]
+        assert list(journal.history()) == ["F1"]
+        assert [(letter.customer_code, letter.level) for letter in journal.letters()] == [("C1", 3)]
 
 
 def test_read_history_of_a_missing_journal_creates_nothing(path: Path) -> None:
