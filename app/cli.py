@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.commands import Request, run
-from app.config import load_settings
+from app.config import load_run_config, load_settings
 from app.folder import Folder
 from app.lock import LOCKED, LockHeld, RunLock
 from app.logs import LOG_NAME, close_logging, log_exception, setup_logging
@@ -172,18 +172,21 @@ def main(
         interactive = sys.stdin is not None and sys.stdin.isatty() and not args.planifie
     folder = Folder((args.dossier or default_root).resolve())
     command = args.commande or ("planifie" if args.planifie else "suivant")
+    env, env_error = _read_env(folder)  # once: the log must mask the password from its first line
     logger = setup_logging(
         folder.output / "logs" if folder.root.is_dir() and command != "etat" else None,
         stderr,
         quiet=args.quiet,
         verbose=args.verbose,
-        secrets=_secrets(folder),
+        secrets=[env[key] for key in ("SMTP_PASSWORD",) if env.get(key)],
     )
     started = clock()
     logger.debug("Début : %s (dossier %s)", " ".join(argv or []) or command, folder.root)
     code, counts = UNEXPECTED, {}
     try:
-        code, counts = _dispatch(args, command, folder, clock, stdout, ask if interactive else None)
+        code, counts = _dispatch(
+            args, command, folder, clock, stdout, ask if interactive else None, (env, env_error)
+        )
     except LockHeld as error:
         stderr.write(f"Erreur : {error}\n")
         code = LOCKED
@@ -217,6 +220,7 @@ def _dispatch(
     clock: Callable[[], datetime],
     out: TextIO,
     ask: Callable[[str], str] | None,
+    env: tuple[dict[str, str], RelanceError | None],
 ) -> tuple[int, dict[str, int]]:
     if command == "planifier":
         schedule = parse_schedule(args.jour, args.heure)
@@ -224,7 +228,7 @@ def _dispatch(
             folder.root, schedule, remove=args.supprimer, windows=os.name == "nt", run=run_command, out=out
         ), {}
     folder.check()
-    settings = _with_filters(load_settings(folder.config), args)
+    config = load_run_config(_with_filters(load_settings(folder.config), args), *env)
     if command == "etat":
         status(folder, out)
         return OK, {}
@@ -239,7 +243,7 @@ def _dispatch(
     )
     folder.ensure_output()
     with RunLock(folder.output, command, clock()):
-        return run(request, folder, settings, clock, out, ask)
+        return run(request, folder, config, clock, out, ask)
 
 
 # option -> field of models.filters.Filters
@@ -279,13 +283,12 @@ def _inconsistent(args: argparse.Namespace) -> str:
     return ""
 
 
-def _secrets(folder: Folder) -> list[str]:
-    """Values never to write in the log (the SMTP password), even if .env is broken."""
+def _read_env(folder: Folder) -> tuple[dict[str, str], RelanceError | None]:
+    """`.env`, read once for the whole run; a broken one is an error only for a command that sends."""
     try:
-        env = read_env(folder.env)
-    except RelanceError:
-        return []
-    return [env[key] for key in ("SMTP_PASSWORD",) if env.get(key)]
+        return read_env(folder.env), None
+    except RelanceError as error:
+        return {}, error
 
 
 def _record_run(

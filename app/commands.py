@@ -11,12 +11,13 @@ from datetime import date, datetime
 from typing import TextIO
 
 from app.cancel import cancel
+from app.config import RunConfig
 from app.folder import Folder
 from app.prepare import prepare, summary
+from app.proposals import newest, waiting
 from app.scheduled import scheduled_run
-from app.send import SendOptions, latest_proposal, send
-from models.settings import Settings
-from workbook.reader import read_status
+from app.send import SendOptions, send
+from journal import Journal
 
 log = logging.getLogger("relance")
 
@@ -35,21 +36,22 @@ class Request:
 def run(
     request: Request,
     folder: Folder,
-    settings: Settings,
+    config: RunConfig,
     now: Callable[[], datetime],
     out: TextIO,
     ask: Callable[[str], str] | None,
 ) -> tuple[int, dict[str, int]]:
     """The exit code and a few counts for the journal's list of runs."""
     command = request.command
+    settings = config.settings
     if command == "annuler":
-        cancel(folder, request.lot, now(), out)
+        cancel(folder, request.lot, now(), out, confirmed=request.options.yes, ask=ask)
         return 0, {}
     if command == "planifie":
-        return scheduled_run(folder, settings, request.today, now, out), {}
+        return scheduled_run(folder, config, request.today, now, out), {}
     if command == "envoyer" or (command == "suivant" and _validated_waiting(folder, out, ask)):
-        return send(folder, settings, request.today, now, out, request.options, ask), {}
-    if command == "suivant" and folder.proposals() and not _prepare_instead(ask):
+        return send(folder, config, request.today, now, out, request.options, ask), {}
+    if command == "suivant" and folder.proposals() and _something_waits(folder) and not _prepare_instead(ask):
         return 0, {}
     prepared = prepare(folder, settings, request.today, now())
     summary(prepared, folder, out, quiet=request.quiet)
@@ -61,19 +63,36 @@ def run(
 
 def _validated_waiting(folder: Folder, out: TextIO, ask: Callable[[str], str] | None) -> bool:
     """The double-click's question: is there a validated proposal to send? If one waits for
-    validation instead, say so (which file, which cell)."""
+    validation instead, say so (which file, which cell); if the newest proposes nothing, say that."""
     if not folder.proposals():
         return False
-    path = latest_proposal(folder)
-    state = read_status(path)
+    lots = []
+    if Journal.exists(folder.journal):
+        with Journal.open(folder.journal) as journal:
+            lots = journal.lots(limit=None)
+    first = newest(folder, lots)
+    state = first.status
+    assert state is not None
     if state.validated:
         return True
+    if state.to_chase == 0:
+        out.write(
+            f"La proposition {folder.show(first.path)} ne propose aucune relance : rien à envoyer. "
+            "Une nouvelle proposition est préparée.\n"
+        )
+        return False
     out.write(
-        f"La proposition {folder.show(path)} attend votre validation : mettez Oui dans la cellule "
+        f"La proposition {folder.show(first.path)} attend votre validation : mettez Oui dans la cellule "
         f"{state.validated_cell} (« Envoi validé ») de l'onglet Synthèse, enregistrez, "
         "puis relancez Relance.\n"
     )
     return False
+
+
+def _something_waits(folder: Folder) -> bool:
+    """A proposal that proposes something waits for validation (an empty one is simply replaced)."""
+    found = waiting(folder)
+    return bool(found) and (found[0].status is None or found[0].status.to_chase != 0)
 
 
 def _prepare_instead(ask: Callable[[str], str] | None) -> bool:

@@ -1,11 +1,15 @@
-"""Load `relance.toml` once into the frozen settings; a syntax error is told with its line."""
+"""Load `relance.toml` and `.env` once into one frozen object; a syntax error is told with its line."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
+from mail.config import Identity, MailSettings, load_mail_settings, sender_identity
 from models.errors import RelanceError
 from models.settings import Settings, settings_from_mapping
 
@@ -31,3 +35,41 @@ def load_settings(path: Path) -> Settings:
     except OSError as error:
         raise RelanceError(f"Le fichier {path.name} ne peut pas être lu ({error.strerror}).") from None
     return settings_from_mapping(data, path.name)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What a run reads once, at its start: relance.toml's settings, .env's mail settings and the sender's
+    identity. A wrong .env is only an error for a command that sends an email (`smtp()`)."""
+
+    settings: Settings
+    env: Mapping[str, str]
+    identity: Identity
+    _mail: MailSettings | None = None
+    _mail_error: RelanceError | None = None
+
+    def smtp(self) -> MailSettings | None:
+        """The SMTP server to send through; None without SMTP_HOST (emails become .eml files)."""
+        if self._mail_error is not None:
+            raise self._mail_error
+        return self._mail
+
+    @property
+    def notify(self) -> str:
+        return (self.env.get("NOTIFY_EMAIL") or "").strip()
+
+
+def load_run_config(
+    settings: Settings, env: Mapping[str, str], env_error: RelanceError | None = None
+) -> RunConfig:
+    """The run's settings and the mail settings of `.env` (read once by the caller, or its error)."""
+    mail, error = None, env_error
+    if error is None:
+        try:
+            mail = load_mail_settings(env)
+        except RelanceError as wrong:
+            error = wrong
+    identity = sender_identity(env, settings.company.name, settings.company.email)
+    if mail is not None:
+        identity = Identity(mail.sender, mail.sender_name or identity.name, mail.reply_to)
+    return RunConfig(settings, MappingProxyType(dict(env)), identity, mail, error)

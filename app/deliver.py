@@ -1,29 +1,36 @@
-"""Act on a planned lot: letters to PDF, emails, the print bundle, the call list — each step journaled.
+"""Act on a planned lot: letters to PDF, emails, the print bundle, the call list — each channel journaled.
 
-Exactly once: a reminder is marked `sending` before it can leave (email handed to the server, letter
-put into the bundle) and `sent` right after; a run killed in between leaves it `sending`, which the
-next run lists for a decision instead of sending it again.
+Exactly once, channel by channel. An email is marked `sending` only once the server accepted its sender
+and recipient, right before the message is handed over, and `sent` as soon as the server accepted it:
+a run killed in that window leaves it `sending`, listed for a decision, never resent silently. A letter
+is marked `sending` with the name of the bundle about to be written, and `sent` once it is: after a
+crash the bundle file tells whether it was. Letters, PDFs and invoice copies are all checked before
+the first email of a reminder leaves; a bad one fails that reminder alone, naming its file.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from app.folder import Folder
+from pypdf import PdfWriter
+from pypdf.errors import PyPdfError
+
+from app.folder import Folder, inside
 from app.progress import progress
 from journal import Journal
 from letters.bundle import merge_pdfs
 from letters.pdf import ConversionError, to_pdf
-from letters.templates import email_template_path, render_email, render_letter, template_path
-from mail.config import MailSettings
-from mail.message import Email, write_eml
+from letters.templates import email_template_path, render_email, render_letter, template_path, uses_field
+from mail.config import Identity, MailSettings
+from mail.message import Attachment, Email, write_eml
 from mail.smtp import Mailer, SendFailure
-from models.errors import RelanceError
+from models.errors import RelanceError, write_error
 from models.reminders import Reminder, template_fields
 from models.settings import Settings
 from workbook.calls import write_call_list
@@ -33,16 +40,30 @@ log = logging.getLogger("relance")
 
 @dataclass(frozen=True)
 class Job:
-    """One reminder of the lot, with its journal id (None in a simulation) and its files' name."""
+    """One reminder of the lot: its journal id (None in a simulation), its files' name, and the channels
+    still to deliver (all of them on a first run; after an interruption, those that did not leave)."""
 
     reminder: Reminder
     id: int | None
     stem: str
+    parts: frozenset[str]
+
+    @property
+    def email(self) -> bool:
+        return "email" in self.parts
+
+    @property
+    def post(self) -> bool:
+        return "courrier" in self.parts
+
+    @property
+    def call(self) -> bool:
+        return "telephone" in self.parts
 
 
 @dataclass
 class Outcome:
-    """What a lot did: sent reminders (by job), failures with their reason, and the files written."""
+    """What a lot did: reminders done (by job), failures with their reason, and the files written."""
 
     sent: list[Job] = field(default_factory=list)
     failed: list[tuple[Job, str]] = field(default_factory=list)
@@ -52,6 +73,7 @@ class Outcome:
     bundle: Path | None = None
     calls: Path | None = None
     stopped: str = ""  # why sending stopped early (SMTP login refused mid-run)
+    done: dict[Job, set[str]] = field(default_factory=dict)  # the channels each job delivered
 
 
 @dataclass(frozen=True)
@@ -60,176 +82,278 @@ class Delivery:
 
     folder: Folder
     settings: Settings
-    today: date
+    letter_date: date  # the day the letters are dated: when they are produced for sending
+    reference_date: date  # « échéances échues au »
     out_dir: Path  # letters and .eml files of this lot
     converter: str
     mail: MailSettings | None  # None: emails are written as .eml files
-    sender: str  # for .eml files
-    sender_name: str
-    reply_to: str
+    identity: Identity  # the sender of .eml files
     journal: Journal | None  # None: a simulation, nothing recorded
     now: Callable[[], datetime]
 
 
 def file_stem(index: int, reminder: Reminder) -> str:
-    """« 007_CL0006_niveau-3 »: sortable, and safe on every file system."""
-    code = re.sub(r"[^\w-]+", "_", reminder.customer.code).strip("_") or "client"
-    return f"{index:03d}_{code}_niveau-{reminder.level.number}"
+    """« 007_CL0006_niveau-3 »: sortable, and safe on every file system (for the lot's own folder)."""
+    return f"{index:03d}_{_safe(reminder.customer.code) or 'client'}_niveau-{reminder.level.number}"
+
+
+def attachment_name(reminder: Reminder, settings: Settings, day: date) -> str:
+    """The letter's name as the customer sees it: « Relance_Menuiserie_Durand_2026-12-02.pdf », or
+    « Mise_en_demeure_Menuiserie_Durand_2026-12-02.pdf » for the last level."""
+    kind = "Mise_en_demeure" if reminder.level.number == settings.last_level else "Relance"
+    company = _safe(settings.company.name)
+    return f"{kind}_{company}_{day.isoformat()}.pdf" if company else f"{kind}_{day.isoformat()}.pdf"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^\w-]+", "_", text).strip("_")
 
 
 def deliver(jobs: Sequence[Job], how: Delivery) -> Outcome:
     outcome = Outcome()
-    pdfs = _letters(jobs, how, outcome)
-    pending_post = _emails([j for j in jobs if j.reminder.by_email and j in pdfs], pdfs, how, outcome)
-    post = [
-        j
-        for j in jobs
-        if j in pdfs and (j in pending_post or (j.reminder.by_post and not j.reminder.by_email))
-    ]
-    post.sort(key=lambda j: j.stem)
-    if post:
-        _bundle(post, pdfs, how, outcome)
-    calls = [j for j in jobs if j.reminder.by_phone]
-    if calls:
-        _calls(calls, how, outcome)
+    with tempfile.TemporaryDirectory(prefix="relance-libreoffice-") as profiles:
+        letters = _letters(jobs, how, Path(profiles), outcome)
+    ready = {job: files for job, files in letters.items() if _checked(job, files, how, outcome)}
+    if not _emails([j for j in jobs if j.email and j in ready], ready, how, outcome):
+        post = sorted((j for j in jobs if j.post and j in ready), key=lambda j: j.stem)
+        if post:
+            _bundle(post, ready, how, outcome)
+        calls = [j for j in jobs if j.call]
+        if calls:
+            _calls(calls, how, outcome)
+    outcome.sent = [job for job in jobs if outcome.done.get(job, set()) >= job.parts]
     return outcome
 
 
-def _letters(jobs: Sequence[Job], how: Delivery, outcome: Outcome) -> dict[Job, Path]:
-    """Render every letter, then convert them all in one go (LibreOffice: one process per chunk)."""
-    letters_dir = how.out_dir
-    letters_dir.mkdir(parents=True, exist_ok=True)
-    docx: dict[Job, Path] = {}
-    for job in progress([j for j in jobs if not j.reminder.by_phone], "Lettres Word"):
-        target = letters_dir / f"{job.stem}.docx"
-        fields = template_fields(job.reminder, how.settings.company, how.today)
-        render_letter(template_path(how.folder.templates, job.reminder.level), fields, target)
-        docx[job] = target
+@dataclass
+class _Files:
+    """The PDFs of one reminder: the copy attached to its email, the copy printed, the invoice copies."""
+
+    email: Path | None = None
+    post: Path | None = None
+    copies: list[Path] = field(default_factory=list)
+
+
+def _letters(jobs: Sequence[Job], how: Delivery, profiles: Path, outcome: Outcome) -> dict[Job, _Files]:
+    """Render every letter (the emailed and the printed copy when the template tells them apart), then
+    convert them all at once (LibreOffice: one process per chunk, private profiles in `profiles`)."""
+    how.out_dir.mkdir(parents=True, exist_ok=True)
+    docx: dict[Path, tuple[Job, tuple[str, ...]]] = {}
+    for job in progress([j for j in jobs if j.email or j.post], "Lettres Word"):
+        template = template_path(how.folder.templates, job.reminder.level)
+        for suffix, postal_copy, roles in _copies(job, uses_field(template, "copie_postale")):
+            target = how.out_dir / f"{job.stem}{suffix}.docx"
+            fields = template_fields(
+                job.reminder, how.settings.company, how.letter_date, how.reference_date,
+                postal_copy=postal_copy,
+            )  # fmt: skip
+            try:
+                render_letter(template, fields, target)
+            except OSError as error:
+                raise write_error(error, how.folder.show(how.out_dir)) from None
+            docx[target] = (job, roles)
     if not docx:
         return {}
     log.info("Conversion de %d lettre(s) en PDF (%s)", len(docx), how.converter)
     try:
-        converted = to_pdf(
-            list(docx.values()), letters_dir, how.converter, profile_dir=how.folder.libreoffice_profile
-        )
+        converted = to_pdf(list(docx), how.out_dir, how.converter, profile_dir=profiles)
     except ConversionError as error:
         converted = error.converted
-    pdfs = {}
-    for job, path in docx.items():
-        if path in converted:
-            pdfs[job] = converted[path]
-        else:
-            _fail(job, "la lettre n'a pas pu être convertie en PDF", how, outcome)
-    return pdfs
-
-
-def _attachments(job: Job, pdfs: dict[Job, Path], how: Delivery) -> list[Path]:
-    """The letter, then a copy of each invoice found in input/factures_pdf/."""
-    files = [pdfs[job]]
-    for invoice in job.reminder.invoices:
-        for name in (invoice.number, re.sub(r"[^\w.-]+", "_", invoice.number)):
-            copy = how.folder.invoice_pdfs / f"{name}.pdf"
-            if copy.is_file():
-                files.append(copy)
-                break
+    files: dict[Job, _Files] = {}
+    for path, (job, roles) in docx.items():
+        found = files.setdefault(job, _Files())
+        pdf = converted.get(path)
+        if "email" in roles:
+            found.email = pdf
+        if "post" in roles:
+            found.post = pdf
     return files
 
 
-def _emails(jobs: Sequence[Job], pdfs: dict[Job, Path], how: Delivery, outcome: Outcome) -> list[Job]:
-    """Send (or write as .eml) every email; return the email + courrier jobs whose email left."""
+def _copies(job: Job, distinct: bool) -> list[tuple[str, bool, tuple[str, ...]]]:
+    """(file name suffix, printed copy?, what it serves) for each letter of a reminder to render."""
+    if job.email and job.post:
+        if distinct:  # only the printed copy says « recommandée avec accusé de réception »
+            return [("", False, ("email",)), ("_courrier", True, ("post",))]
+        return [("", False, ("email", "post"))]
+    if job.email:
+        return [("", False, ("email",))]
+    return [("", True, ("post",))]
+
+
+def _checked(job: Job, files: _Files, how: Delivery, outcome: Outcome) -> bool:
+    """Before anything of this reminder leaves: its PDFs exist, its invoice copies open."""
+    if (job.email and files.email is None) or (job.post and files.post is None):
+        _fail(job, "la lettre n'a pas pu être convertie en PDF", how, outcome)
+        return False
+    try:
+        files.copies = _invoice_copies(job.reminder, how.folder)
+    except RelanceError as error:
+        _fail(job, error.message, how, outcome)
+        return False
+    return True
+
+
+def _invoice_copies(reminder: Reminder, folder: Folder) -> list[Path]:
+    """A copy of each invoice found in input/factures_pdf/ (by its number), checked to open as a PDF and
+    to stay inside that folder whatever the invoice number says (« ../../secret »)."""
+    found = []
+    for invoice in reminder.invoices:
+        for name in dict.fromkeys((invoice.number, _safe(invoice.number))):
+            copy = folder.invoice_pdfs / f"{name}.pdf"
+            if not inside(copy, folder.invoice_pdfs) or not copy.is_file():
+                continue
+            try:
+                PdfWriter().append(copy, import_outline=False)  # what the print bundle will do with it
+            except (OSError, PyPdfError, ValueError, IndexError, KeyError, TypeError):
+                raise RelanceError(
+                    f"la copie de facture {folder.show(copy)} ne s'ouvre pas : remplacez-la par un PDF "
+                    "valide, ou retirez-la"
+                ) from None
+            found.append(copy)
+            break
+    return found
+
+
+def _attachments(job: Job, letter: Path, files: _Files, how: Delivery) -> tuple[Attachment, ...]:
+    name = attachment_name(job.reminder, how.settings, how.letter_date)
+    return (
+        Attachment(letter, name),
+        *(Attachment(copy, f"Facture_{_safe(copy.stem)}.pdf") for copy in files.copies),
+    )
+
+
+def _emails(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcome: Outcome) -> bool:
+    """Send (or write as .eml) every email, journaled one by one; True when sending had to stop."""
     if not jobs:
-        return []
+        return False
     messages = []
     for job in jobs:
-        fields = template_fields(job.reminder, how.settings.company, how.today)
+        fields = template_fields(job.reminder, how.settings.company, how.letter_date, how.reference_date)
         subject, body = render_email(email_template_path(how.folder.templates, job.reminder.level), fields)
-        messages.append(
-            (job, Email(job.reminder.customer.email, subject, body, tuple(_attachments(job, pdfs, how))))
-        )
-    post: list[Job] = []
+        letter = ready[job].email
+        assert letter is not None
+        attachments = _attachments(job, letter, ready[job], how)
+        messages.append((job, Email(job.reminder.customer.email, subject, body, attachments)))
     if how.mail is None or how.journal is None:
         for job, email in messages:
-            _start(job, how)
             target = how.out_dir / f"{job.stem}.eml"
-            write_eml(email, target, how.sender, how.sender_name, how.reply_to)
+            _part_start(job, "email", [], how)
+            try:
+                write_eml(email, target, how.identity.address, how.identity.name, how.identity.reply_to)
+            except OSError as error:
+                raise write_error(error, how.folder.show(how.out_dir)) from None
             outcome.eml_files.append(target)
-            _left(job, email, [target], how, outcome, post)
-        return post
+            _part_done(job, "email", [how.folder.show(target)], how, outcome, email.to)
+            outcome.emails += 1
+        return False
     log.info("Envoi de %d email(s) par %s", len(messages), how.mail.host)
     with Mailer(how.mail) as mailer:
         for job, email in progress(messages, "Envoi des emails"):
-            _start(job, how)
+            handed: list[bool] = []
+
+            def before_data(job: Job = job, email: Email = email, handed: list[bool] = handed) -> None:
+                if how.journal is not None and job.id is not None:
+                    how.journal.part_sending(job.id, "email", how.now(), recipient=email.to)
+                handed.append(True)
+
             try:
-                mailer.send(email)
+                mailer.send(email, before_data=before_data)
             except SendFailure as failure:
                 if failure.maybe_sent:  # the server may have it: stays `sending`, for a decision
                     outcome.uncertain.append((job, failure.message))
                 else:
-                    _fail(job, failure.message, how, outcome)
+                    _fail_part(job, "email", failure.message, how, outcome)
                 continue
             except RelanceError as error:  # the login is refused mid-run: stop at once
-                _fail(job, error.message, how, outcome)
+                _fail_part(job, "email", error.message, how, outcome)
                 outcome.stopped = str(error)
-                break
-            _left(job, email, list(email.attachments), how, outcome, post)
-    return post
+                return True
+            files = [how.folder.show(a.path) for a in email.files]
+            _part_done(job, "email", files, how, outcome, email.to)
+            outcome.emails += 1
+    return False
 
 
-def _left(
-    job: Job, email: Email, files: list[Path], how: Delivery, outcome: Outcome, post: list[Job]
-) -> None:
-    outcome.emails += 1
-    if job.reminder.by_post:
-        post.append(job)  # sent once its letter is in the bundle too
-    else:
-        _done(job, files, how, outcome)
-
-
-def _bundle(jobs: Sequence[Job], pdfs: dict[Job, Path], how: Delivery, outcome: Outcome) -> None:
+def _bundle(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcome: Outcome) -> None:
     """All postal letters of the lot, each followed by its invoice copies, in one PDF to print."""
-    for job in jobs:
-        if not job.reminder.by_email:  # email + courrier ones are already `sending`
-            _start(job, how)
     directory = how.out_dir if how.journal is None else how.folder.output
-    target = how.folder.free_path(directory, f"courriers_{how.today.isoformat()}", ".pdf")
-    parts = [path for job in jobs for path in _attachments(job, pdfs, how)]
+    target = how.folder.free_path(directory, f"courriers_{how.letter_date.isoformat()}", ".pdf")
+    shown = how.folder.show(target)
+    for job in jobs:
+        _part_start(job, "courrier", [shown], how)
+    parts = []
+    for job in jobs:
+        letter = ready[job].post
+        assert letter is not None
+        parts += [letter, *ready[job].copies]
     try:
         merge_pdfs(parts, target)
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        problem = write_error(error, how.folder.show(directory))
         for job in jobs:
-            _fail(job, f"la liasse des courriers n'a pas pu être écrite ({error})", how, outcome)
+            _fail_part(job, "courrier", problem.message, how, outcome)
+        raise problem from None
+    except (RelanceError, ValueError) as error:
+        for job in jobs:
+            _fail_part(
+                job, "courrier", f"la liasse des courriers n'a pas pu être écrite ({error})", how, outcome
+            )
         return
     outcome.bundle = target
     for job in jobs:
-        _done(job, [pdfs[job], target], how, outcome)
+        letter = ready[job].post
+        assert letter is not None
+        _part_done(job, "courrier", [how.folder.show(letter), shown], how, outcome)
 
 
 def _calls(jobs: Sequence[Job], how: Delivery, outcome: Outcome) -> None:
-    for job in jobs:
-        _start(job, how)
     directory = how.out_dir if how.journal is None else how.folder.output
-    target = how.folder.free_path(directory, f"appels_{how.today.isoformat()}", ".xlsx")
-    write_call_list([job.reminder for job in jobs], target)
+    target = how.folder.free_path(directory, f"appels_{how.letter_date.isoformat()}", ".xlsx")
+    shown = how.folder.show(target)
+    for job in jobs:
+        _part_start(job, "telephone", [shown], how)
+    try:
+        write_call_list([job.reminder for job in jobs], target)
+    except OSError as error:
+        problem = write_error(error, how.folder.show(directory))
+        for job in jobs:
+            _fail_part(job, "telephone", problem.message, how, outcome)
+        raise problem from None
     outcome.calls = target
     for job in jobs:
-        _done(job, [target], how, outcome)
+        _part_done(job, "telephone", [shown], how, outcome)
 
 
-def _start(job: Job, how: Delivery) -> None:
+# --- the journal, channel by channel ---------------------------------------------------------------
+
+
+def _part_start(job: Job, part: str, files: list[str], how: Delivery) -> None:
     if how.journal is not None and job.id is not None:
-        how.journal.mark_sending(job.id, how.now())
+        how.journal.part_sending(job.id, part, how.now(), files=files)
 
 
-def _done(job: Job, files: list[Path], how: Delivery, outcome: Outcome) -> None:
+def _part_done(
+    job: Job, part: str, files: list[str], how: Delivery, outcome: Outcome, recipient: str | None = None
+) -> None:
     if how.journal is not None and job.id is not None:
-        how.journal.mark_sent(job.id, how.now(), [how.folder.show(f) for f in files])
-    outcome.sent.append(job)
-    log.debug("Relance faite : %s, %s", _who(job), ", ".join(how.folder.show(f) for f in files))
+        how.journal.part_sent(job.id, part, how.now(), files, recipient)
+    outcome.done.setdefault(job, set()).add(part)
+    log.debug("Relance faite (%s) : %s, %s", part, _who(job), ", ".join(files))
+
+
+def _fail_part(job: Job, part: str, reason: str, how: Delivery, outcome: Outcome) -> None:
+    if how.journal is not None and job.id is not None:
+        how.journal.part_failed(job.id, part, how.now(), reason)
+    outcome.failed.append((job, reason))
+    log.warning("Relance en échec (%s) : %s : %s", part, _who(job), reason)
 
 
 def _fail(job: Job, reason: str, how: Delivery, outcome: Outcome) -> None:
+    """Nothing of this reminder left: every channel still to do fails, for the next run to retry."""
     if how.journal is not None and job.id is not None:
-        how.journal.mark_failed(job.id, how.now(), reason)
+        for part in sorted(job.parts):
+            how.journal.part_failed(job.id, part, how.now(), reason)
     outcome.failed.append((job, reason))
     log.warning("Relance en échec : %s : %s", _who(job), reason)
 

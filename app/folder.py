@@ -10,6 +10,17 @@ from pathlib import Path
 from models.errors import RelanceError
 
 PROPOSAL_NAME = re.compile(r"^proposition_(\d{4}-\d{2}-\d{2})(?:_(\d+))?\.xlsx$")
+# A proposal saved by Excel or LibreOffice in another format than .xlsx.
+OTHER_FORMAT = re.compile(r"^proposition_(\d{4}-\d{2}-\d{2})(?:_(\d+))?\.(ods|xls|xlsm|xlsb|csv)$", re.I)
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, once resolved (`..`, links), stays inside `folder`: a file name built from the data
+    (an invoice number « ../../secret ») never reaches another folder."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -59,11 +70,6 @@ class Folder:
     def simulation(self) -> Path:
         return self.output / "simulation"
 
-    @property
-    def libreoffice_profile(self) -> Path:
-        """A private LibreOffice profile: never the user's own, never shared with an open LibreOffice."""
-        return self.output / ".libreoffice"
-
     def free_path(self, directory: Path, stem: str, suffix: str) -> Path:
         """directory/stem.suffix, or stem_2, stem_3… when taken: nothing is ever overwritten."""
         path = directory / f"{stem}{suffix}"
@@ -104,6 +110,12 @@ class Folder:
                 if match and path.is_file():
                     found.append(((match.group(1), int(match.group(2) or 1)), path))
         return [path for _, path in sorted(found, reverse=True)]
+
+    def other_formats(self) -> list[Path]:
+        """Proposals saved as .ods, .xls…: Relance reads only .xlsx, and must say so."""
+        if not self.output.is_dir():
+            return []
+        return sorted(p for p in self.output.iterdir() if OTHER_FORMAT.match(p.name) and p.is_file())
 
     def show(self, path: Path) -> str:
         """A path as the user knows it: relative to the folder when inside it."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
+from app.config import RunConfig
 from app.folder import Folder
-from mail.config import load_mail_settings, read_env
 from mail.message import Email, write_eml
 from mail.smtp import Mailer, SendFailure
 from models.errors import RelanceError
@@ -15,11 +16,14 @@ from models.proposal import Proposal
 from models.records import ZERO
 from models.settings import CHANNELS
 from models.text import french_date, plain_amount
+from workbook.layout import SUMMARY, VALIDATED_CELL, VALIDATED_LABEL
 
 log = logging.getLogger("relance")
 
 
-def summary_text(proposal: Proposal, path: Path, folder: Folder) -> tuple[str, str]:
+def summary_text(
+    proposal: Proposal, path: Path, folder: Folder, replaced: Sequence[str] = ()
+) -> tuple[str, str]:
     """The subject and body of the notification."""
     chased = proposal.chased
     invoices = [i for c in chased for i in c.invoices if i.include]
@@ -52,32 +56,43 @@ def summary_text(proposal: Proposal, path: Path, folder: Folder) -> tuple[str, s
         lines += ["", f"Clients en retard non relancés : {len(held)} (motif dans l'onglet Clients)."]
     if proposal.anomalies:
         lines += ["", f"Anomalies dans les exports : {len(proposal.anomalies)} (onglet Anomalies)."]
+    if replaced:
+        lines += ["", "Propositions remplacées, jamais envoyées (seule la plus récente peut l'être) :"]
+        lines += [f"  - {line}" for line in replaced]
     lines += [
         "",
-        "Pour envoyer : ouvrez le fichier, vérifiez, mettez Oui dans « Envoi validé » (onglet Synthèse, B3), "
-        "enregistrez-le à sa place dans output/, puis lancez Relance (ou attendez le prochain passage "
-        "planifié).",
+        f"Pour envoyer : ouvrez le fichier, vérifiez, mettez Oui dans « {VALIDATED_LABEL} » (onglet "
+        f"{SUMMARY}, {VALIDATED_CELL}), enregistrez-le à sa place dans output/, puis lancez Relance "
+        "(ou attendez le prochain passage planifié).",
         "",
         "Relance",
     ]
     return subject, "\n".join(lines) + "\n"
 
 
-def notify(folder: Folder, proposal: Proposal, path: Path, out_note: list[str]) -> None:
-    """Email the summary and the workbook to NOTIFY_EMAIL; without SMTP, write it as an .eml file."""
-    env = read_env(folder.env)
-    recipient = env.get("NOTIFY_EMAIL", "").strip()
+def notify(
+    folder: Folder,
+    config: RunConfig,
+    proposal: Proposal,
+    path: Path,
+    out_note: list[str],
+    replaced: Sequence[str] = (),
+) -> None:
+    """Email the summary and the workbook to NOTIFY_EMAIL; without SMTP, write it as an .eml file.
+    `replaced`: the proposals archived unsent by this run, which the accountant must hear about."""
+    recipient = config.notify
     if not recipient:
         out_note.append("Pas de NOTIFY_EMAIL dans .env : personne n'a été prévenu par email.")
         return
-    subject, body = summary_text(proposal, path, folder)
+    subject, body = summary_text(proposal, path, folder, replaced)
     email = Email(recipient, subject, body, (path,))
-    settings = load_mail_settings(env)
+    settings = config.smtp()
     if settings is None:
         target = folder.free_path(
             folder.output, f"notification_{proposal.reference_date.isoformat()}", ".eml"
         )
-        write_eml(email, target, env.get("MAIL_FROM", "") or "relance@example.invalid")
+        identity = config.identity
+        write_eml(email, target, identity.address, identity.name, identity.reply_to)
         out_note.append(f"Pas de serveur SMTP dans .env : notification écrite dans {folder.show(target)}.")
         return
     try:

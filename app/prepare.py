@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
 from app.folder import Folder
-from journal import read_history
+from journal import read_letters
 from models.calendar import DayCounter
-from models.levels import merge_history
 from models.proposal import Proposal, build_proposal
-from models.records import ZERO, Invoice, InvoiceHistory
+from models.records import ZERO, Invoice
+from models.sequence import Letter
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
 from sources import read_exports
@@ -35,10 +35,10 @@ class Prepared:
 
 
 def current_proposal(
-    folder: Folder, settings: Settings, today: date, history: Mapping[str, InvoiceHistory]
+    folder: Folder, settings: Settings, today: date, letters: Sequence[Letter]
 ) -> tuple[Proposal, tuple[str, ...]]:
     """Read the exports of input/ and compute the proposal for `today` (with the readers' anomalies);
-    also the names of the files read. `history` is the journal's, completed here by any `relances` file."""
+    also the names of the files read. `letters` are the journal's, completed here by any `relances` file."""
     log.info("Lecture des exports de %s", folder.show(folder.input))
     exports = read_exports(folder.input, settings)
     files = tuple(name for names in exports.files.values() for name in names)
@@ -53,9 +53,10 @@ def current_proposal(
         exports.invoices,
         exports.payments,
         exports.customers,
-        merge_history(history, exports.past_reminders),
+        letters,
         settings,
         today,
+        past=exports.past_reminders,
         has_clients_file=bool(exports.files.get("clients")),
         counter=_day_counter(settings, exports.invoices, today),
     )
@@ -73,7 +74,7 @@ def _day_counter(settings: Settings, invoices: Sequence[Invoice], today: date) -
 
 def prepare(folder: Folder, settings: Settings, today: date, now: datetime) -> Prepared:
     """Build the proposal for `today` and write it as a new workbook in output/."""
-    proposal, files = current_proposal(folder, settings, today, read_history(folder.journal))
+    proposal, files = current_proposal(folder, settings, today, read_letters(folder.journal))
     folder.ensure_output()
     path = folder.new_proposal_path(today)
     log.info("Écriture de %s", folder.show(path))

@@ -1,7 +1,9 @@
 """`--planifie`, what the weekly task runs: never asks; sends what was validated, else prepares and notifies.
 
 Levels depend on dates and the journal only, so a run after missed weeks is an ordinary run, and a
-second run on the same day finds today's proposal already waiting and does nothing.
+second run on the same day finds today's proposal already waiting and does nothing. Only the newest
+proposal may be sent: older ones, and one prepared before the last lot, are archived as « remplacée »
+and the notification says so.
 """
 
 from __future__ import annotations
@@ -12,51 +14,69 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TextIO
 
+from app.config import RunConfig
 from app.folder import Folder
 from app.notify import notify
 from app.prepare import prepare, summary
-from app.send import SendOptions, latest_proposal, send
-from models.settings import Settings
-from workbook.reader import read_status
+from app.proposals import Waiting, before_last_lot, check_formats, waiting
+from app.send import SendOptions, send
+from journal import Journal
+from models.errors import RelanceError
 
 log = logging.getLogger("relance")
 
 
 def scheduled_run(
-    folder: Folder, settings: Settings, today: date, now: Callable[[], datetime], out: TextIO
+    folder: Folder, config: RunConfig, today: date, now: Callable[[], datetime], out: TextIO
 ) -> int:
     """One unattended step; the exit code, for the Task Scheduler's « Last Run Result »."""
-    if folder.proposals():
-        latest = latest_proposal(folder)  # a proposal open in Excel stops here: being edited
-        state = read_status(latest)
-        if state.validated:
-            log.info("Proposition validée trouvée : envoi de %s", folder.show(latest))
-            return send(folder, settings, today, now, out, SendOptions(yes=True), ask=None)
-        if state.reference_date == today:
-            out.write(
-                f"La proposition du jour {folder.show(latest)} attend déjà sa validation : rien à faire.\n"
+    check_formats(folder)
+    proposals = waiting(folder)
+    replaced: list[str] = []
+    if proposals:
+        first = proposals[0]
+        if first.status is None:  # open in Excel: being edited, leave it alone
+            raise RelanceError(
+                f"La proposition {folder.show(first.path)} est ouverte dans Excel ou LibreOffice : "
+                "fermez-la ; le prochain passage la traitera."
             )
+        lots = []
+        if Journal.exists(folder.journal):
+            with Journal.open(folder.journal) as journal:
+                lots = journal.lots(limit=None)
+        outdated = before_last_lot(folder, first, lots)
+        keep = not outdated and (first.status.validated or first.status.reference_date == today)
+        for older in proposals[1:] if keep else proposals:
+            why = "plus ancienne que la dernière" if older is not first else "préparée avant le dernier envoi"
+            replaced.append(_supersede(folder, older, why, out))
+        if keep and first.status.validated:
+            log.info("Proposition validée trouvée : envoi de %s", folder.show(first.path))
+            code = send(folder, config, today, now, out, SendOptions(yes=True), ask=None)
+            if replaced:
+                out.write("Ces propositions n'ont pas été envoyées : " + " ; ".join(replaced) + ".\n")
+            return code
+        if keep:
+            state = "ne propose aucune relance" if first.status.to_chase == 0 else "attend déjà sa validation"
+            out.write(f"La proposition du jour {folder.show(first.path)} {state} : rien à faire.\n")
             return 0
-        _supersede(folder, out)
-    prepared = prepare(folder, settings, today, now())
+    prepared = prepare(folder, config.settings, today, now())
     summary(prepared, folder, out)
-    if prepared.proposal.chased:
+    if prepared.proposal.chased or replaced:
         notes: list[str] = []
-        notify(folder, prepared.proposal, prepared.path, notes)
+        notify(folder, config, prepared.proposal, prepared.path, notes, replaced)
         for note in notes:
             out.write(note + "\n")
     return 0
 
 
-def _supersede(folder: Folder, out: TextIO) -> None:
-    """Older proposals never validated go to output/archives/ as superseded: they are never sent."""
-    for path in folder.proposals():
-        state = read_status(path)
-        if state.validated:
-            continue
-        folder.archives.mkdir(parents=True, exist_ok=True)
-        target = folder.free_path(folder.archives, f"{path.stem}_remplacee", path.suffix)
-        shutil.move(path, target)
-        out.write(
-            f"Proposition non validée remplacée : {folder.show(path)} rangée dans {folder.show(target)}.\n"
-        )
+def _supersede(folder: Folder, proposal: Waiting, why: str, out: TextIO) -> str:
+    """Move a proposal that will never be sent to output/archives/ as « remplacée »; say so."""
+    path = proposal.path
+    folder.archives.mkdir(parents=True, exist_ok=True)
+    target = folder.free_path(folder.archives, f"{path.stem}_remplacee", path.suffix)
+    shutil.move(path, target)
+    validated = proposal.status is not None and proposal.status.validated
+    what = "validée mais " if validated else ""
+    line = f"{path.name} ({what}{why}) rangée dans {folder.show(target)}"
+    out.write(f"Proposition remplacée : {line}.\n")
+    return line

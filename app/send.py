@@ -1,4 +1,4 @@
-"""The `envoyer` command: check the validated proposal against today's exports, confirm, deliver, record."""
+"""The `envoyer` command: check the newest validated proposal against today's exports, confirm, deliver."""
 
 from __future__ import annotations
 
@@ -7,26 +7,28 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from email.utils import parseaddr
 from pathlib import Path
 from typing import TextIO
 
+from app.config import RunConfig
 from app.deliver import Delivery, Job, Outcome, deliver, file_stem
 from app.folder import Folder
 from app.prepare import current_proposal
-from journal import FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow, read_history
+from app.proposals import lot_key, newest
+from journal import CANCELLED, FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow, read_letters
+from journal.rows import parts_of
 from letters.pdf import choose_converter, find_soffice, word_installed
 from letters.templates import check_templates
-from mail.config import MailSettings, load_mail_settings, read_env
 from mail.smtp import Mailer
 from models.errors import RelanceError
+from models.problems import Problems
 from models.records import ZERO
 from models.reminders import Reminder
 from models.sending import plan_lot
-from models.settings import CHANNELS, Settings
+from models.settings import CHANNELS
 from models.text import plain_amount
 from workbook.edits import read_choices
-from workbook.reader import EditedProposal, is_open_in_excel, read_proposal
+from workbook.reader import ROWS_HINT, read_proposal
 
 log = logging.getLogger("relance")
 
@@ -40,18 +42,14 @@ class SendOptions:
     retry_uncertain: bool = False  # --renvoyer-incertains
 
 
-def latest_proposal(folder: Folder) -> Path:
-    """The newest proposal of output/, readable (not held by Excel)."""
-    proposals = folder.proposals()
-    if not proposals:
-        raise RelanceError("Aucune proposition dans output/ : lancez d'abord « python relance.py preparer ».")
-    path = proposals[0]
-    if is_open_in_excel(path):
-        raise RelanceError(
-            f"La proposition {folder.show(path)} est ouverte dans Excel : fermez le fichier dans Excel "
-            "puis recommencez."
-        )
-    return path
+@dataclass(frozen=True)
+class _Todo:
+    """A reminder to deliver now: its journal row when it was planned by an earlier run, and which of
+    its channels are left to do."""
+
+    reminder: Reminder
+    id: int | None
+    parts: frozenset[str]
 
 
 def not_validated(folder: Folder, path: Path, cell: str, value: str) -> RelanceError:
@@ -64,23 +62,43 @@ def not_validated(folder: Folder, path: Path, cell: str, value: str) -> RelanceE
 
 def send(
     folder: Folder,
-    settings: Settings,
+    config: RunConfig,
     today: date,
     now: Callable[[], datetime],
     out: TextIO,
     options: SendOptions,
     ask: Callable[[str], str] | None,
 ) -> int:
-    """Send the latest validated proposal; the exit code (0 all sent, 3 some failed)."""
+    """Send the newest validated proposal; the exit code (0 all sent, 3 some failed or uncertain)."""
     if not folder.proposals():
         out.write(
             "Rien à envoyer : aucune proposition en attente dans output/ (celles déjà envoyées sont "
             "dans output/archives/) ; lancez « preparer » pour en faire une.\n"
         )
         return OK
-    path = latest_proposal(folder)
-    edited = read_proposal(path)
-    status = edited.status
+    journal = None if options.simulation else Journal.open(folder.journal)
+    try:
+        return _send(folder, config, today, now, out, options, ask, journal)
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def _send(
+    folder: Folder,
+    config: RunConfig,
+    today: date,
+    now: Callable[[], datetime],
+    out: TextIO,
+    options: SendOptions,
+    ask: Callable[[str], str] | None,
+    journal: Journal | None,
+) -> int:
+    settings = config.settings
+    lots = journal.lots(limit=None) if journal else _lots(folder)
+    chosen = newest(folder, lots)
+    path, status = chosen.path, chosen.status
+    assert status is not None
     if not status.validated:
         raise not_validated(folder, path, status.validated_cell, status.validated_value)
     if not options.simulation and not options.yes and ask is None:
@@ -88,39 +106,54 @@ def send(
             "Envoi non confirmé : sans terminal, Relance ne pose pas de question ; "
             "ajoutez --oui pour envoyer."
         )
-    choices = read_choices(edited, settings)
-    key = f"{path.name} [{status.proposal_id[:12]}]"
-    journal = None if options.simulation else Journal.open(folder.journal)
-    try:
-        lot = _lot(journal, key)
-        if lot is not None and lot.status == "complete":
-            out.write(f"Cette proposition a déjà été envoyée (lot {lot.id}) : rien de nouveau à envoyer.\n")
-            _archive(folder, path, journal, lot, out)
-            return OK
-        history = journal.history() if journal else read_history(folder.journal)
-        current, _ = current_proposal(folder, settings, today, history)
-        plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
-        for note in (*choices.ignored, *plan.notes):
-            out.write(f"  {note}\n")
-        todo, uncertain = _resume(journal, lot, plan.reminders, options, now)
-        if uncertain:
-            _tell_uncertain(uncertain, out)
-        if not todo:
-            out.write("Rien de nouveau à envoyer.\n")
-            if journal and lot and not uncertain:
-                journal.complete_lot(lot.id, now())
-                _archive(folder, path, journal, lot, out)
-            return SOME_FAILED if uncertain else OK
-        how = _prepare_delivery(
-            folder, settings, today, now, [r for r, _ in todo], journal, options, interactive=ask is not None
+    edited = read_proposal(path)
+    key = lot_key(path, status)
+    lot = _lot(journal, key)
+    if lot is not None and lot.status == "complete":
+        out.write(f"Cette proposition a déjà été envoyée (lot {lot.id}) : rien de nouveau à envoyer.\n")
+        _archive(folder, path, journal, lot, out)
+        return OK
+    letters = journal.letters() if journal else read_letters(folder.journal)
+    current, _ = current_proposal(folder, settings, today, letters)
+    emails = {line.customer.code: line.customer.email for line in current.customers}
+    choices = read_choices(edited, settings, emails)
+    plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
+    for note in (*choices.ignored, *plan.notes):
+        out.write(f"  {note}\n")
+    problems = sorted([*edited.problems, *choices.problems, *plan.problems], key=lambda p: p.where)
+    rows_moved = bool(edited.problems)
+    todo, uncertain = _resume(folder, journal, lot, plan.reminders, options, now)
+    letters_to_make = [t.reminder for t in todo if t.parts - {"telephone"}]
+    levels = {r.level.number: r.level for r in letters_to_make}.values()
+    problems += check_templates(folder.templates, levels)
+    if problems:
+        raise Problems(
+            f"La proposition {folder.show(path)} ne peut pas être envoyée, rien n'est parti "
+            f"({len(problems)} point{'s' if len(problems) > 1 else ''} à corriger) :",
+            problems,
+            ROWS_HINT if rows_moved else "",
         )
-        _summary(todo, how, out)
-        if not options.simulation and not _confirmed(options, ask, out):
-            return OK
-        return _act(folder, path, key, edited, todo, how, lot, out, bool(uncertain))
-    finally:
-        if journal is not None:
-            journal.close()
+    if uncertain:
+        _tell_uncertain(uncertain, out)
+    if not todo:
+        out.write("Rien de nouveau à envoyer.\n")
+        if journal and lot and not uncertain:
+            journal.complete_lot(lot.id, now())
+            _archive(folder, path, journal, lot, out)
+        return SOME_FAILED if uncertain else OK
+    how = _prepare_delivery(folder, config, today, now, todo, journal, options, interactive=ask is not None)
+    _summary(todo, how, options, out)
+    if not options.simulation and not _confirmed(options, ask, out):
+        return OK
+    return _act(folder, path, key, status.reference_date, todo, how, lot, out, bool(uncertain))
+
+
+def _lots(folder: Folder) -> list[LotRow]:
+    """The journal's lots without creating a journal (a simulation writes nothing)."""
+    if not Journal.exists(folder.journal):
+        return []
+    with Journal.open(folder.journal) as journal:
+        return journal.lots(limit=None)
 
 
 def _lot(journal: Journal | None, key: str) -> LotRow | None:
@@ -132,112 +165,121 @@ def _lot(journal: Journal | None, key: str) -> LotRow | None:
 
 
 def _resume(
+    folder: Folder,
     journal: Journal | None,
     lot: LotRow | None,
     reminders: tuple[Reminder, ...],
     options: SendOptions,
     now: Callable[[], datetime],
-) -> tuple[list[tuple[Reminder, int | None]], list[ReminderRow]]:
-    """What is left to send: everything on a first run; after an interrupted one, what did not leave.
-
-    A reminder left `sending` may or may not have reached the server: it is never sent again
-    silently, only with --renvoyer-incertains.
-    """
+) -> tuple[list[_Todo], list[ReminderRow]]:
+    """What is left to deliver: everything on a first run; after an interrupted one, the channels that did
+    not leave. An email left `sending` may or may not have reached the server: it is never sent again
+    silently, only with --renvoyer-incertains. A letter left `sending` is settled by its bundle file."""
     if journal is None or lot is None:
-        return [(r, None) for r in reminders], []
+        return [_Todo(r, None, frozenset(parts_of(r.channel))) for r in reminders], []
     known = {row.customer_code: row for row in journal.reminders(lot.id)}
-    todo: list[tuple[Reminder, int | None]] = []
+    todo: list[_Todo] = []
     uncertain: list[ReminderRow] = []
-    wanted = set()
     for reminder in reminders:
-        row = known.get(reminder.customer.code)
-        wanted.add(reminder.customer.code)
+        row = known.pop(reminder.customer.code, None)
         if row is None:
-            todo.append((reminder, None))
-        elif row.status in (PLANNED, FAILED):
-            todo.append((reminder, row.id))
-        elif row.status == SENDING:
-            if options.retry_uncertain:
-                journal.mark_failed(row.id, now(), "renvoi demandé (--renvoyer-incertains)")
-                todo.append((reminder, row.id))
+            todo.append(_Todo(reminder, None, frozenset(parts_of(reminder.channel))))
+            continue
+        wanted = set(parts_of(reminder.channel))
+        left: set[str] = set()
+        for part in row.parts:
+            if part.status in (SENT, CANCELLED):
+                continue
+            if part.part not in wanted:  # the accountant changed the channel since: not this one any more
+                journal.part_dropped(row.id, part.part, now(), "canal changé dans la proposition")
+            elif part.status in (PLANNED, FAILED):
+                left.add(part.part)
+            elif part.part == "email":  # SENDING: handed over when the run stopped
+                if options.retry_uncertain:
+                    journal.part_failed(row.id, "email", now(), "renvoi demandé (--renvoyer-incertains)")
+                    left.add("email")
+                else:
+                    uncertain.append(row)
+            elif any((folder.root / name).is_file() for name in part.files):
+                journal.part_sent(row.id, part.part, now(), list(part.files))  # its file was written
             else:
-                uncertain.append(row)
-    for code, row in known.items():
-        if code not in wanted and row.status in (PLANNED, FAILED):
+                journal.part_failed(row.id, part.part, now(), "interrompu avant l'écriture du fichier")
+                left.add(part.part)
+        if left:
+            todo.append(_Todo(reminder, row.id, frozenset(left)))
+    for row in known.values():  # nothing to chase any more for this customer: what did not leave goes
+        if any(part.status in (PLANNED, FAILED) for part in row.parts) and row.status != SENDING:
             journal.drop(row.id, now(), "plus rien à relancer au moment de l'envoi")
     return todo, uncertain
 
 
 def _tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
     out.write(
-        "Envoi incertain (interrompu pendant l'envoi : le destinataire l'a peut-être reçu) — "
+        "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu) — "
         "vérifiez vos messages envoyés, puis relancez avec « envoyer --renvoyer-incertains » "
         "pour les renvoyer, ou annulez le lot :\n"
     )
     for row in rows:
-        out.write(
-            f"  - {row.customer_name} ({row.customer_code}), "
-            f"{CHANNELS[row.channel].lower()} {row.recipient}\n"
-        )
+        email = row.part("email")
+        address = email.recipient if email else ""
+        out.write(f"  - {row.customer_name} ({row.customer_code}), email {address}\n")
 
 
 def _prepare_delivery(
     folder: Folder,
-    settings: Settings,
+    config: RunConfig,
     today: date,
     now: Callable[[], datetime],
-    reminders: list[Reminder],
+    todo: list[_Todo],
     journal: Journal | None,
     options: SendOptions,
     *,
     interactive: bool,
 ) -> Delivery:
-    """Plan, then act: templates, PDF tool, SMTP login and output folder checked before anything leaves."""
-    letters = [r for r in reminders if not r.by_phone]
-    check_templates(folder.templates, {r.level.number: r.level for r in letters}.values())
+    """Plan, then act: PDF tool, SMTP login and output folder checked before anything leaves."""
     converter = ""
-    if letters:
+    if any(t.parts - {"telephone"} for t in todo):
         converter = choose_converter(
-            settings.converter, interactive=interactive, word=word_installed(), soffice=find_soffice()
+            config.settings.converter, interactive=interactive, word=word_installed(), soffice=find_soffice()
         )
-    env = read_env(folder.env)
-    mail: MailSettings | None = None
-    if any(r.by_email for r in reminders) and not options.simulation:
-        mail = load_mail_settings(env)
+    mail = None
+    if any("email" in t.parts for t in todo) and not options.simulation:
+        mail = config.smtp()
         if mail is not None:
             log.info("Vérification de la connexion à %s", mail.host)
             with Mailer(mail):
                 pass
     folder.ensure_output()
-    # Without SMTP (.eml files, simulation), the sender still comes from .env, else from [societe].
-    name, address = parseaddr(env.get("MAIL_FROM", ""))
     return Delivery(
         folder=folder,
-        settings=settings,
-        today=today,
+        settings=config.settings,
+        letter_date=now().date(),
+        reference_date=today,
         out_dir=folder.simulation,
         converter=converter,
         mail=mail,
-        sender=mail.sender if mail else address or settings.company.email or "relances@example.invalid",
-        sender_name=mail.sender_name
-        if mail
-        else env.get("MAIL_FROM_NAME", "") or name or settings.company.name,
-        reply_to=mail.reply_to if mail else env.get("MAIL_REPLY_TO", ""),
+        identity=config.identity,
         journal=journal,
         now=now,
     )
 
 
-def _summary(todo: list[tuple[Reminder, int | None]], how: Delivery, out: TextIO) -> None:
-    reminders = [r for r, _ in todo]
-    emails = sum(r.by_email for r in reminders)
-    letters = sum(r.by_post for r in reminders)
-    calls = sum(r.by_phone for r in reminders)
-    total = sum((r.total for r in reminders), ZERO)
-    by_email = "par email" if how.mail else "en fichiers .eml (pas de serveur SMTP dans .env)"
+def _summary(todo: list[_Todo], how: Delivery, options: SendOptions, out: TextIO) -> None:
+    emails = sum("email" in t.parts for t in todo)
+    letters = sum("courrier" in t.parts for t in todo)
+    calls = sum("telephone" in t.parts for t in todo)
+    total = sum((t.reminder.total for t in todo), ZERO)
+    if options.simulation:
+        by_email = "simulés en fichiers .eml"
+    elif how.mail:
+        by_email = f"par email ({how.mail.host})"
+    else:
+        by_email = "en fichiers .eml (pas de serveur SMTP dans .env)"
+    verb = "Simulation de l'envoi" if options.simulation else "À envoyer"
     out.write(
-        f"À envoyer : {len(reminders)} relance(s) — {emails} email(s) {by_email}, {letters} courrier(s), "
-        f"{calls} appel(s) — {plain_amount(total)} au total.\n"
+        f"{verb} : {len(todo)} relance(s) — {emails} email(s) {by_email}, {letters} courrier(s), "
+        f"{calls} appel(s) — {plain_amount(total)} au total ; lettres datées du "
+        f"{how.letter_date.strftime('%d/%m/%Y')}.\n"
     )
 
 
@@ -255,8 +297,8 @@ def _act(
     folder: Folder,
     path: Path,
     key: str,
-    edited: EditedProposal,
-    todo: list[tuple[Reminder, int | None]],
+    reference_date: date,
+    todo: list[_Todo],
     how: Delivery,
     lot: LotRow | None,
     out: TextIO,
@@ -265,7 +307,7 @@ def _act(
     journal = how.journal
     if journal is None:
         shutil.rmtree(folder.simulation, ignore_errors=True)
-        jobs = [Job(r, None, file_stem(n, r)) for n, (r, _) in enumerate(todo, start=1)]
+        jobs = [Job(t.reminder, None, file_stem(n, t.reminder), t.parts) for n, t in enumerate(todo, start=1)]
         outcome = deliver(jobs, how)
         _report(folder, "Simulation", outcome, out)
         out.write(
@@ -273,11 +315,11 @@ def _act(
             f"aperçu dans {folder.show(folder.simulation)}.\n"
         )
         return OK
-    lot_id = lot.id if lot else journal.create_lot(how.now(), edited.status.reference_date, key)
+    lot_id = lot.id if lot else journal.create_lot(how.now(), reference_date, key)
     jobs = []
-    for number, (reminder, known) in enumerate(todo, start=1):
-        reminder_id = known if known is not None else _plan(journal, lot_id, reminder, how.now())
-        jobs.append(Job(reminder, reminder_id, file_stem(number, reminder)))
+    for number, item in enumerate(todo, start=1):
+        reminder_id = item.id if item.id is not None else _plan(journal, lot_id, item.reminder, how.now())
+        jobs.append(Job(item.reminder, reminder_id, file_stem(number, item.reminder), item.parts))
     outcome = deliver(jobs, replace(how, out_dir=folder.lots / lot_id))
     _report(folder, f"Lot {lot_id}", outcome, out)
     if outcome.failed or outcome.uncertain or outcome.stopped or uncertain:
@@ -293,16 +335,18 @@ def _act(
 def _plan(journal: Journal, lot_id: str, reminder: Reminder, now: datetime) -> int:
     customer = reminder.customer
     postal = ", ".join([*customer.address, f"{customer.postal_code} {customer.city}".strip()])
-    recipient = customer.email if reminder.by_email else customer.phone if reminder.by_phone else postal
+    recipients = {"email": customer.email, "courrier": postal, "telephone": customer.phone}
     return journal.plan(
         lot_id,
         customer.code,
         customer.name,
         reminder.level.number,
         reminder.channel,
-        recipient,
+        recipients["email" if reminder.by_email else "telephone" if reminder.by_phone else "courrier"],
         [(i.number, i.remaining, i.level) for i in reminder.invoices],
         now,
+        proposed_level=reminder.proposed_level or None,
+        recipients=recipients,
     )
 
 
@@ -342,22 +386,29 @@ def _archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow, o
     report = folder.free_path(folder.archives, f"{path.stem}_lot-{lot.id}", ".txt")
     lines = [f"Lot {lot.id} — proposition {path.name}", ""]
     for row in journal.reminders(lot.id) if journal else []:
-        files = ", ".join(row.files)
+        lowered = row.proposed_level and row.proposed_level != row.level
         lines.append(
-            f"{row.customer_code} {row.customer_name} : niveau {row.level}, {CHANNELS[row.channel]}, "
-            f"{row.recipient or '—'} — {_STATUS.get(row.status, row.status)}"
-            + (f" ({row.error})" if row.error else "")
-            + (f" — {files}" if files else "")
+            f"{row.customer_code} {row.customer_name} : niveau {row.level}"
+            + (f" (proposé : {row.proposed_level})" if lowered else "")
+            + f", {CHANNELS[row.channel]}"
         )
+        for part in row.parts:
+            files = ", ".join(part.files)
+            lines.append(
+                f"    {part.part} : {part.recipient or '—'} — {STATUS_LABELS.get(part.status, part.status)}"
+                + (f" le {part.sent_at:%d/%m/%Y %H:%M}" if part.sent_at else "")
+                + (f" ({part.error})" if part.error else "")
+                + (f" — {files}" if files else "")
+            )
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.move(path, target)
     out.write(f"Proposition archivée : {folder.show(target)} (compte rendu : {folder.show(report)}).\n")
 
 
-_STATUS = {
+STATUS_LABELS = {
     SENT: "envoyée",
     FAILED: "en échec",
     SENDING: "incertaine",
     PLANNED: "prévue",
-    "cancelled": "annulée",
+    CANCELLED: "annulée",
 }

@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TextIO
 
 from app.folder import Folder
-from journal import Journal, RunRow
+from app.proposals import Waiting, before_last_lot, waiting
+from journal import Journal, LotRow, RunRow
 from models.errors import RelanceError
 from models.settings import CHANNELS
 from models.text import french_date, plain_amount
-from workbook.reader import is_open_in_excel, read_status
 
 
 def status(folder: Folder, out: TextIO) -> None:
     """Tell, in French, what waits in output/ and what the journal holds."""
-    proposals = folder.proposals()
+    all_lots: list[LotRow] = []
+    if Journal.exists(folder.journal):
+        with Journal.open(folder.journal) as journal:
+            all_lots = journal.lots(limit=None)
+    try:
+        proposals = waiting(folder)
+    except RelanceError as error:
+        proposals = []
+        out.write(f"Propositions : {error.message}\n")
     if not proposals:
         out.write("Aucune proposition en attente dans output/ : lancez « preparer ».\n")
-    for index, path in enumerate(proposals[:5]):
-        out.write(_proposal_line(folder, path, latest=index == 0) + "\n")
+    for index, proposal in enumerate(proposals[:5]):
+        out.write(_proposal_line(folder, proposal, proposals[0] if index else None, all_lots) + "\n")
     if len(proposals) > 5:
         out.write(f"  … et {len(proposals) - 5} proposition(s) plus ancienne(s).\n")
+    for other in folder.other_formats():
+        out.write(
+            f"Proposition {folder.show(other)} : au format {other.suffix.lower()}, que Relance ne lit pas ; "
+            "enregistrez-la au format .xlsx.\n"
+        )
 
     if not Journal.exists(folder.journal):
         out.write("Journal : aucune relance envoyée pour l'instant.\n")
@@ -101,21 +113,26 @@ _STATUS = {
 _LOT = {"open": "en cours", "complete": "terminé", "cancelled": "annulé"}
 
 
-def _proposal_line(folder: Folder, path: Path, latest: bool) -> str:
-    where = folder.show(path)
-    if is_open_in_excel(path):
+def _proposal_line(folder: Folder, proposal: Waiting, newer: Waiting | None, lots: list[LotRow]) -> str:
+    """One proposal's state; `newer` is the newest proposal when this one is not it."""
+    where = folder.show(proposal.path)
+    state = proposal.status
+    if state is None:
         return f"Proposition {where} : ouverte dans Excel (fermez-la pour qu'elle puisse être lue)."
-    try:
-        state = read_status(path)
-    except RelanceError as error:
-        return f"Proposition {where} : illisible ({error.message})"
     date = french_date(state.reference_date)
+    head = f"Proposition {where} (échéances au {date})"
+    if newer is not None:
+        return f"{head} : remplacée par {newer.path.name}, plus récente ; elle ne sera pas envoyée."
+    outdated = before_last_lot(folder, proposal, lots)
+    if outdated:
+        return f"{head} : préparée avant le dernier envoi, elle ne sera pas envoyée ; lancez « preparer »."
+    if state.to_chase == 0 and not state.validated:
+        return f"{head} : ne propose aucune relance, rien à envoyer."
     if state.validated:
-        return f"Proposition {where} (échéances au {date}) : validée, prête à envoyer."
+        return f"{head} : validée, prête à envoyer."
     if state.validated is None:
         return (
-            f"Proposition {where} (échéances au {date}) : la cellule {state.validated_cell} contient "
-            f"« {state.validated_value} » ; mettez Oui pour valider l'envoi."
+            f"{head} : la cellule {state.validated_cell} contient « {state.validated_value} » ; "
+            "mettez Oui pour valider l'envoi."
         )
-    hint = f" ; pour l'envoyer, mettez Oui en {state.validated_cell}" if latest else ""
-    return f"Proposition {where} (échéances au {date}) : en attente de validation{hint}."
+    return f"{head} : en attente de validation ; pour l'envoyer, mettez Oui en {state.validated_cell}."

@@ -192,6 +192,10 @@ class Journal:
         """Record that this channel failed for sure (the next run may retry it)."""
         self._move_parts(reminder_id, [part], FAILED, now, error=error)
 
+    def part_dropped(self, reminder_id: int, part: str, now: datetime, reason: str) -> None:
+        """Take one channel that did not leave out of its reminder (the accountant changed the channel)."""
+        self._move_parts(reminder_id, [part], CANCELLED, now, error=reason)
+
     # --- every channel of a reminder at once ---------------------------------------------------
 
     def mark_sending(self, reminder_id: int, now: datetime) -> None:

@@ -190,7 +190,15 @@ def _libreoffice(
         # Two LibreOffice processes cannot share a profile: each takes one and gives it back.
         profile = profiles.get()
         try:
-            _soffice(soffice, chunk, out_dir, profile, timeout)
+            code = _soffice(soffice, chunk, out_dir, profile, timeout)
+            left = [path for path in chunk if not _written(out_dir / f"{path.stem}.pdf")]
+            if left and code != 0:
+                # A LibreOffice that aborts (exit 134 was seen on a first run, its profile half made) gets
+                # one more try, in a fresh profile, for the letters it did not write.
+                log.warning("LibreOffice arrêté (code %s) : nouvel essai pour %d lettre(s).", code, len(left))
+                fresh = profile.with_name(f"{profile.name}-reprise")
+                shutil.rmtree(fresh, ignore_errors=True)
+                _soffice(soffice, left, out_dir, fresh, timeout)
         finally:
             profiles.put(profile)
 
@@ -211,7 +219,8 @@ def _written(pdf: Path) -> bool:
         return False
 
 
-def _soffice(soffice: Path, chunk: Sequence[Path], out_dir: Path, profile_dir: Path, timeout: float) -> None:
+def _soffice(soffice: Path, chunk: Sequence[Path], out_dir: Path, profile_dir: Path, timeout: float) -> int:
+    """Convert one chunk; LibreOffice's exit code (0 even when a file failed: outputs are checked apart)."""
     command = [
         str(soffice),
         f"-env:UserInstallation={profile_dir.resolve().as_uri()}",
@@ -252,6 +261,7 @@ def _soffice(soffice: Path, chunk: Sequence[Path], out_dir: Path, profile_dir: P
             process.returncode,
             output.decode(errors="replace")[-500:],
         )
+    return process.returncode
 
 
 def _kill_tree(process: subprocess.Popen) -> None:

@@ -14,11 +14,19 @@ from typing import Any, ClassVar
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
+from lxml import etree
 
 from models.errors import RelanceError
+from models.problems import Problem
 from models.records import Customer
-from models.reminders import FIELDS, Reminder, ReminderInvoice, template_fields
+from models.reminders import FIELDS, PreviousLetter, Reminder, ReminderInvoice, template_fields
 from models.settings import Company, Level
+
+# What a template's own expressions can raise while it is filled (`{{ total_du + 40 }}`: the amounts are
+# text), besides jinja's errors: the template's fault, told as such, never a crash.
+_FILLING_ERRORS = (
+    TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError,
+)  # fmt: skip
 
 
 class _CompiledOnce(Environment):
@@ -70,9 +78,11 @@ def email_template_path(folder: Path, level: Level) -> Path:
     return folder / f"{Path(level.template).stem}.email.txt"
 
 
-def check_templates(folder: Path, levels: Iterable[Level]) -> None:
-    """Before anything is sent: every template exists, opens, and uses only known fields."""
+def check_templates(folder: Path, levels: Iterable[Level]) -> list[Problem]:
+    """Before anything is sent: every template exists, opens, uses only known fields and fills in with
+    sample letters. One problem per template that fails, all of them."""
     seen: set[Path] = set()
+    problems = []
     for level in levels:
         for path, kind in (
             (template_path(folder, level), "docx"),
@@ -81,12 +91,31 @@ def check_templates(folder: Path, levels: Iterable[Level]) -> None:
             if path in seen:
                 continue
             seen.add(path)
-            if not path.is_file():
-                raise RelanceError(_missing(path, level, kind))
-            if kind == "docx":
-                _check_docx(path)
-            else:
-                _check_email(path)
+            try:
+                if not path.is_file():
+                    raise RelanceError(_missing(path, level, kind))
+                if kind == "docx":
+                    _check_docx(path)
+                else:
+                    _check_email(path)
+            except RelanceError as error:
+                problems.append(Problem(_show(path), error.message))
+    return problems
+
+
+def uses_field(template: Path, name: str) -> bool:
+    """Whether a Word template reads the field `name` (« copie_postale »: then the printed and the emailed
+    copy of a letter differ, and both are made)."""
+    stat = template.stat()
+    return name in _fields_of(template, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _fields_of(template: Path, mtime: int, size: int) -> frozenset[str]:
+    names: set[str] = set()
+    for part in _docx_parts(_open_docx(template)):
+        names |= meta.find_undeclared_variables(_parse(_LETTER_ENV, template, part))
+    return frozenset(names)
 
 
 def render_letter(template: Path, fields: dict[str, Any], target: Path) -> None:
@@ -94,8 +123,10 @@ def render_letter(template: Path, fields: dict[str, Any], target: Path) -> None:
     doc = _open_docx(template)
     try:
         doc.render(fields, jinja_env=_LETTER_ENV, autoescape=True)
-    except TemplateError as error:
+    except _FILLING_ERRORS as error:
         raise RelanceError(_template_error(template, error, _docx_parts(_open_docx(template)))) from None
+    except etree.XMLSyntaxError:
+        raise RelanceError(_broken_xml(template)) from None
     doc.save(target)
 
 
@@ -104,7 +135,7 @@ def render_email(template: Path, fields: dict[str, Any]) -> tuple[str, str]:
     source = _read_text(template)
     try:
         text = _EMAIL_ENV.from_string(source).render(fields)
-    except TemplateError as error:
+    except _FILLING_ERRORS as error:
         raise RelanceError(_template_error(template, error, [source])) from None
     return _split_email(template, text)
 
@@ -117,11 +148,14 @@ def _check_docx(path: Path) -> None:
     for part in parts:
         _check_fields(path, part)
     for fields in _sample_fields():
-        # A trial render catches what reading cannot (a filter that does not exist, an index too far).
+        # A trial render catches what reading cannot (a filter that does not exist, an index too far,
+        # arithmetic on a field that is text).
         try:
             _open_docx(path).render(fields, jinja_env=_LETTER_ENV, autoescape=True)
-        except TemplateError as error:
+        except _FILLING_ERRORS as error:
             raise RelanceError(_template_error(path, error, parts)) from None
+        except etree.XMLSyntaxError:
+            raise RelanceError(_broken_xml(path)) from None
 
 
 def _check_email(path: Path) -> None:
@@ -188,10 +222,22 @@ def _missing(path: Path, level: Level, kind: str) -> str:
 # --- errors -------------------------------------------------------------------------------------------
 
 
-def _template_error(path: Path, error: TemplateError, sources: list[str]) -> str:
+def _broken_xml(path: Path) -> str:
+    return (
+        f"Le modèle {_show(path)} est abîmé (son contenu XML est invalide) : ouvrez-le dans Word, "
+        "enregistrez-le de nouveau, ou remettez le modèle d'origine."
+    )
+
+
+def _template_error(path: Path, error: Exception, sources: list[str]) -> str:
     """One French sentence: which template, near which text, what is wrong."""
     where = _near(error, sources)
     near = f" près de « {where} »" if where else ""
+    if not isinstance(error, TemplateError):
+        return (
+            f"Le modèle {_show(path)} ne peut pas être rempli{near} : une opération impossible sur un champ "
+            "(les montants et les dates sont du texte déjà mis en forme : « {{ total_du }} », pas de calcul)."
+        )
     message = str(error.message or "")
     unknown_filter = re.match(r"No (filter|test) named '([^']+)'", message)
     if unknown_filter:
@@ -219,7 +265,7 @@ def _undefined_name(message: str) -> str:
     return (found.group(1) or found.group(2)) if found else ""
 
 
-def _near(error: TemplateError, sources: list[str]) -> str:
+def _near(error: Exception, sources: list[str]) -> str:
     """The text of the paragraph (or email line) where jinja stopped, without the XML around it."""
     lineno = getattr(error, "lineno", None) or _template_lineno(error)
     if not lineno:
@@ -255,7 +301,7 @@ def _open_docx(path: Path) -> DocxTemplate:
         doc.init_docx()
     except FileNotFoundError:
         raise RelanceError(f"Le modèle {_show(path)} est introuvable.") from None
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
         raise RelanceError(
             f"Le modèle {_show(path)} ne s'ouvre pas : ce n'est pas un document Word valide "
             "(enregistrez-le dans Word au format « Document Word (*.docx) »)."
@@ -314,6 +360,10 @@ def _sample_fields() -> tuple[dict[str, Any], ...]:
     """Two sets of fields that together take every branch a shipped template has (penalties claimed
     from the business, none from the private customer)."""
     company = Company(
+        legal_form="SARL",
+        capital="10000",
+        registry="Paris 123 456 789",
+        vat="FR12123456789",
         name="Exemple SARL",
         address=("1 rue de l'Exemple",),
         postal_code="75001",
@@ -330,6 +380,7 @@ def _sample_fields() -> tuple[dict[str, Any], ...]:
     invoice = ReminderInvoice(
         "F-0001", date(2026, 9, 1), date(2026, 10, 1), Decimal("120.00"), Decimal("120.00"), 53, 2,
         interest=Decimal("2.12"), indemnity=Decimal("40.00"), rates=(Decimal("12.15"),),
+        reminded=(date(2026, 11, 1),),
     )  # fmt: skip
     business = Reminder(
         Customer("C1", "Client SARL", "client@exemple.fr", ("2 rue du Client",), "69001", "Lyon", "France"),
@@ -337,10 +388,14 @@ def _sample_fields() -> tuple[dict[str, Any], ...]:
         "email+courrier",
         (invoice, invoice),
         message="Un message",
-        reminder_count=2,
+        reminder_count=1,
         last_reminder=date(2026, 11, 1),
         claims_penalties=True,  # the penalties branch of a template is tried too
+        previous=(PreviousLetter(date(2026, 11, 1), 1, "Rappel amiable"),),
     )
     private = Reminder(Customer("C2", "M. Client", private=True), level, "courrier", (invoice,))
     today = date(2026, 11, 23)
-    return template_fields(business, company, today), template_fields(private, Company(), today)
+    return (
+        template_fields(business, company, today, today),
+        template_fields(private, Company(), today, today, postal_copy=True),
+    )

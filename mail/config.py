@@ -155,3 +155,25 @@ def load_mail_settings(env: Mapping[str, str]) -> MailSettings | None:
         per_minute=per_minute,
         notify=get("NOTIFY_EMAIL"),
     )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the emails come from, for sending and for .eml files: read once from .env, [societe] otherwise."""
+
+    address: str
+    name: str
+    reply_to: str = ""
+
+
+def sender_identity(env: Mapping[str, str], company_name: str, company_email: str) -> Identity:
+    """MAIL_FROM (« Nom <adresse> » too), MAIL_FROM_NAME and MAIL_REPLY_TO; without them, the company's
+    own name and address. Never fails: an invalid MAIL_FROM is refused by `load_mail_settings` when
+    emails are really sent."""
+    text = (env.get("MAIL_FROM") or "").strip()
+    name, address = parseaddr(text) if "<" in text else ("", text)
+    if not is_address(address):
+        address = company_email if is_address(company_email) else "relances@example.invalid"
+    name = (env.get("MAIL_FROM_NAME") or "").strip() or name or company_name
+    reply_to = (env.get("MAIL_REPLY_TO") or "").strip()
+    return Identity(address, name, reply_to if is_address(reply_to) else "")

@@ -23,13 +23,26 @@ _TYPES = {
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file to attach, under the name the customer sees (« Mise_en_demeure_2026-12-02.pdf »)."""
+
+    path: Path
+    name: str
+
+
+@dataclass(frozen=True)
 class Email:
-    """What to send to one customer: bare address, subject, plain-text body and files to attach."""
+    """What to send to one customer: bare address, subject, plain-text body and files to attach (a path
+    alone is attached under its own name)."""
 
     to: str
     subject: str
     body: str
-    attachments: tuple[Path, ...] = ()
+    attachments: tuple[Path | Attachment, ...] = ()
+
+    @property
+    def files(self) -> tuple[Attachment, ...]:
+        return tuple(a if isinstance(a, Attachment) else Attachment(a, a.name) for a in self.attachments)
 
 
 def _address(text: str, name: str = "") -> Address:
@@ -65,16 +78,16 @@ def build_message(
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[1])
     # quoted-printable keeps the body 7-bit: no need for the server's 8BITMIME, and readable in the .eml.
     message.set_content(email.body, cte="quoted-printable")
-    for path in email.attachments:
-        maintype, subtype = _mime_type(path)
+    for attachment in email.files:
+        maintype, subtype = _mime_type(attachment.path)
         # The file name is also given as Content-Type `name`, which some Outlook versions read first;
         # the email package writes both with RFC 2231 when they hold accents.
         message.add_attachment(
-            path.read_bytes(),
+            attachment.path.read_bytes(),
             maintype=maintype,
             subtype=subtype,
-            filename=path.name,
-            params={"name": path.name},
+            filename=attachment.name,
+            params={"name": attachment.name},
         )
     return message
 

@@ -199,8 +199,12 @@ class Mailer:
             self._started.popleft()
         self._started.append(now)
 
-    def send(self, email: Email) -> None:
-        """Send one email; SendFailure for this message only, RelanceError when the run must stop."""
+    def send(self, email: Email, before_data: Callable[[], None] | None = None) -> None:
+        """Send one email; SendFailure for this message only, RelanceError when the run must stop.
+
+        `before_data` runs once the server accepted the sender and the recipient, right before the
+        message is handed over: from then on, and until the server's reply, nobody can tell whether it
+        was received (the journal marks it `sending` there, and only there)."""
         s = self.settings
         try:
             data = build_message(email, s.sender, s.sender_name, s.reply_to).as_bytes()
@@ -218,7 +222,7 @@ class Mailer:
             if self._client is None:
                 self._connect()
             try:
-                self._transaction(email.to, data)
+                self._transaction(email.to, data, before_data)
                 return
             except _Dropped as dropped:
                 self._disconnect(polite=False)
@@ -230,7 +234,7 @@ class Mailer:
                     ) from dropped
                 log.info("Connexion SMTP perdue (%s) : reconnexion.", dropped)
 
-    def _transaction(self, to: str, data: bytes) -> None:
+    def _transaction(self, to: str, data: bytes, before_data: Callable[[], None] | None = None) -> None:
         assert self._client is not None
         smtp, s = self._client.smtp, self.settings
         try:
@@ -250,6 +254,12 @@ class Mailer:
                     log.warning("Copie cachée à %s refusée (%s).", copy, _reply(code, reply))
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError) as error:
             raise _Dropped(str(error) or "connexion fermée") from error
+        if before_data is not None:
+            try:
+                before_data()
+            except BaseException:
+                self._rset()  # nothing was handed over: the server forgets this transaction
+                raise
         try:
             code, reply = smtp.data(data)
         except smtplib.SMTPDataError as error:  # DATA itself refused: the message was not handed over

@@ -430,7 +430,7 @@ def _why_not(
         last = settings.level(step.last_level)
         what = (last.label[:1].lower() + last.label[1:]) if last else f"niveau {step.last_level}"
         return (
-            f"Contentieux : {what} envoyée le {french_date(step.last_date)} ; pas de nouvelle lettre "
+            f"Contentieux : {what} envoyée le {french_date(step.top_date)} ; pas de nouvelle lettre "
             "sauf si vous mettez Oui dans « À relancer »"
         )
     if not included:

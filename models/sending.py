@@ -33,6 +33,7 @@ class CustomerChoice:
     claim: bool | None = None  # « Réclamer pénalités »; None: empty, the level decides
     claim_cell: str = ""
     row: int = 0  # the row number, to keep the workbook's order in messages
+    name: str = ""  # the customer's name as the workbook shows it (for a customer gone from the exports)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def plan_lot(
         if not choice.chase:
             continue
         line = lines.get(code)
-        who = f"{line.customer.name if line else code} ({code})"
+        who = f"{line.customer.name if line else choice.name or code} ({code})"
         if line is None or line.total_due <= 0 or line.total_overdue <= 0:
             notes.append(f"{who} ne doit plus rien d'échu : pas de relance.")
             continue

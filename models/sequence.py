@@ -57,6 +57,7 @@ class CustomerStep:
     next_date: date | None  # when the next letter may leave, when it is not due yet
     last_level: int = 0  # the highest level of the letters that still matter (0: none)
     last_date: date | None = None  # when the last of those letters was sent
+    top_date: date | None = None  # when the last letter at `last_level` was sent (the mise en demeure)
 
     @property
     def litigation(self) -> bool:
@@ -80,13 +81,14 @@ def next_letter(
     if active:
         last_level = max(letter.level for letter in active)
         last_date = max(letter.date for letter in active)
+        top_date = max(letter.date for letter in active if letter.level == last_level)
         if last_level >= settings.last_level:
-            return CustomerStep(None, None, None, last_level, last_date)
+            return CustomerStep(None, None, None, last_level, last_date, top_date)
         number = last_level + 1
         oldest = min(open_due[n] for letter in active for n in letter.invoices if n in open_due)
         since = last_date
     else:
-        last_level, last_date = 0, None
+        last_level, last_date, top_date = 0, None, None
         if not included:
             return CustomerStep(None, None, None)
         number, oldest, since = 1, min(included), latest
@@ -96,8 +98,8 @@ def next_letter(
     if since is not None:
         ready = max(ready, counter.add_days(since, level.days_since_previous))
     if today >= ready and included:
-        return CustomerStep(number, number, None, last_level, last_date)
-    return CustomerStep(None, number, ready if today < ready else None, last_level, last_date)
+        return CustomerStep(number, number, None, last_level, last_date, top_date)
+    return CustomerStep(None, number, ready if today < ready else None, last_level, last_date, top_date)
 
 
 def invoice_histories(letters: Iterable[Letter]) -> dict[str, InvoiceHistory]:

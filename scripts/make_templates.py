@@ -84,7 +84,10 @@ def place_and_subject(doc: Document, *, registered: bool = False) -> None:
         indent_cm=indent,
     )
     if registered:
+        # Only on the copy that is printed and posted: the emailed PDF is not a registered letter.
+        tag(doc, "{%p if copie_postale %}")
         para(doc, "Lettre recommandée avec accusé de réception", bold=True, after=4)
+        tag(doc, "{%p endif %}")
     p = para(doc, "", after=2)
     run(p, "Objet : ", bold=True)
     run(p, "{{ objet }}", bold=True)
@@ -113,7 +116,23 @@ def data_table(doc: Document, columns: list[tuple[str, str, float, WD_ALIGN_PARA
 
 
 def invoice_table(doc: Document) -> None:
+    """The invoices; when some were already reminded, a « Relances » column says which and when, so that
+    the letter's sentences about earlier reminders are true for each invoice."""
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    tag(doc, "{%p if relances_precedentes %}")
+    data_table(
+        doc,
+        [
+            ("N° facture", "numero", 2.9, None),
+            ("Date", "date", 2.1, center),
+            ("Échéance", "echeance", 2.1, center),
+            ("Montant TTC", "montant", 2.5, right),
+            ("Reste dû", "reste_du", 2.5, right),
+            ("Jours de retard", "jours_retard", 1.9, center),
+            ("Relances", "relances", 3.0, center),
+        ],
+    )
+    tag(doc, "{%p else %}")
     data_table(
         doc,
         [
@@ -125,6 +144,7 @@ def invoice_table(doc: Document) -> None:
             ("Jours de retard", "jours_retard", 2.8, center),
         ],
     )
+    tag(doc, "{%p endif %}")
     total = para(doc, "", align=right, before=4, after=10)
     run(total, "Total dû : ", bold=True, size=11)
     run(total, "{{ total_du }}", bold=True, size=11)
@@ -164,16 +184,6 @@ AMOUNT_DUE = (
 )
 
 
-def previous_reminders() -> str:
-    """'Malgré notre précédente relance du 02/11/2026, ' (or several), for the letters after the first."""
-    return (
-        "Malgré {% if nb_relances > 1 %}nos {{ nb_relances }} relances précédentes"
-        "{% if date_derniere_relance %}, la dernière le {{ date_derniere_relance }}{% endif %}"
-        "{% else %}notre précédente relance"
-        "{% if date_derniere_relance %} du {{ date_derniere_relance }}{% endif %}{% endif %}, "
-    )
-
-
 def payment_and_message(doc: Document) -> None:
     tag(doc, "{%p if societe.iban %}")
     p = para(doc, "", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
@@ -207,9 +217,11 @@ def closing(doc: Document, formula: str) -> None:
 def footer(doc: Document) -> None:
     p = doc.sections[0].footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # French business letters carry the legal form, share capital, RCS and VAT numbers when set.
     run(
         p,
-        "{{ societe.nom }}{% if societe.siret %} – SIRET {{ societe.siret }}{% endif %} – page ",
+        "{{ societe.nom }}{% if societe.mentions_legales %} – {{ societe.mentions_legales }}{% endif %}"
+        " – page ",
         size=8,
         color=GREY,
     )
@@ -236,8 +248,16 @@ def one_or_many(one: str, many: str) -> str:
     return ONE_OR_MANY.replace("{one}", one).replace("{many}", many)
 
 
+def history(doc: Document) -> None:
+    """What was already sent about these invoices: only true sentences, made by Relance from the journal."""
+    tag(doc, "{%p if historique %}")
+    body(doc, "{{ historique }}")
+    tag(doc, "{%p endif %}")
+
+
 def rappel_amiable(doc: Document) -> None:
-    body(doc, "Madame, Monsieur,")
+    body(doc, "{{ formule_appel }}")
+    history(doc)
     body(
         doc,
         "Sauf erreur ou omission de notre part, "
@@ -251,7 +271,8 @@ def rappel_amiable(doc: Document) -> None:
     penalties(doc)
     body(
         doc,
-        "Il s'agit sans doute d'un simple oubli. Nous vous remercions de bien vouloir procéder au règlement "
+        "{% if not relances_precedentes %}Il s'agit sans doute d'un simple oubli. {% endif %}"
+        "Nous vous remercions de bien vouloir procéder au règlement "
         "de cette somme dès que possible, et au plus tard le {{ date_limite }}.",
     )
     payment_and_message(doc)
@@ -264,24 +285,22 @@ def rappel_amiable(doc: Document) -> None:
     )
     closing(
         doc,
-        "Nous vous remercions par avance et vous prions d'agréer, Madame, Monsieur, "
+        "Nous vous remercions par avance et vous prions d'agréer, {{ formule_appel }} "
         "nos sincères salutations.",
     )
 
 
 def relance_ferme(doc: Document) -> None:
     still_unpaid = one_or_many("la facture suivante reste impayée", "les factures suivantes restent impayées")
-    body(doc, "Madame, Monsieur,")
-    tag(doc, "{%p if nb_relances > 0 %}")
-    body(doc, previous_reminders() + f"nous constatons que {still_unpaid} à ce jour :", keep_next=True)
-    tag(doc, "{%p else %}")
+    body(doc, "{{ formule_appel }}")
     body(
         doc,
-        f"Sauf erreur de notre part, {still_unpaid} à ce jour, "
-        + one_or_many("bien que son échéance soit dépassée :", "bien que leur échéance soit dépassée :"),
+        f"{{% if historique %}}{{{{ historique }}}} Nous constatons que {still_unpaid} à ce jour :"
+        f"{{% else %}}Sauf erreur de notre part, {still_unpaid} à ce jour, "
+        + one_or_many("bien que son échéance soit dépassée :", "bien que leur échéance soit dépassée :")
+        + "{% endif %}",
         keep_next=True,
     )
-    tag(doc, "{%p endif %}")
     invoice_table(doc)
     penalties(doc)
     body(
@@ -310,7 +329,7 @@ def relance_ferme(doc: Document) -> None:
         "d'un échéancier. Si votre règlement nous est parvenu entre-temps, nous vous prions de ne pas tenir "
         "compte de ce courrier.",
     )
-    closing(doc, "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.")
+    closing(doc, "Nous vous prions d'agréer, {{ formule_appel }} nos salutations distinguées.")
 
 
 def mise_en_demeure(doc: Document) -> None:
@@ -327,21 +346,16 @@ def mise_en_demeure(doc: Document) -> None:
     due = "la somme de {{ total_du }} au titre " + one_or_many(
         "de la facture suivante", "des factures suivantes"
     )
-    body(doc, "Madame, Monsieur,")
-    tag(doc, "{%p if nb_relances > 0 %}")
+    body(doc, "{{ formule_appel }}")
     body(
         doc,
-        previous_reminders() + f"vous restez redevable envers {{{{ societe.nom }}}} de {due} :",
+        f"{{% if historique %}}{{{{ historique }}}} Malgré ces courriers, vous restez redevable envers "
+        f"{{{{ societe.nom }}}} de {due} :{{% else %}}Sauf erreur de notre part, vous restez redevable "
+        f"envers {{{{ societe.nom }}}} de {due}, "
+        + one_or_many("dont l'échéance est dépassée :", "dont les échéances sont dépassées :")
+        + "{% endif %}",
         keep_next=True,
     )
-    tag(doc, "{%p else %}")
-    body(
-        doc,
-        f"Sauf erreur de notre part, vous restez redevable envers {{{{ societe.nom }}}} de {due}, "
-        + one_or_many("dont l'échéance est dépassée :", "dont les échéances sont dépassées :"),
-        keep_next=True,
-    )
-    tag(doc, "{%p endif %}")
     invoice_table(doc)
     penalties(doc)
     body(
@@ -378,7 +392,7 @@ def mise_en_demeure(doc: Document) -> None:
         "Si votre règlement nous est parvenu entre-temps, nous vous prions de ne pas tenir compte de la "
         "présente.",
     )
-    closing(doc, "Veuillez agréer, Madame, Monsieur, nos salutations distinguées.")
+    closing(doc, "Veuillez agréer, {{ formule_appel }} nos salutations distinguées.")
 
 
 LETTERS = {

@@ -80,6 +80,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("famille", "Famille", "Famille client", "Catégorie client"),
         _field("representant", "Représentant", "Commercial", "Représentant commercial"),
         _field("societe", "Société", "Entité", "Établissement"),
+        _field("civilite", "Civilité", "Titre", "Civ."),
     ),
     "relances": (
         _field("date", "Date", "Date relance", "Date de relance", required=True),

@@ -295,6 +295,7 @@ def read_customers(
             family=text(cells, col("famille")),
             representative=text(cells, col("representant")),
             company=text(cells, col("societe")),
+            title=text(cells, col("civilite")),
         )
 
 

@@ -1,74 +1,23 @@
-"""The proposal workbook's contract: sheet names, exact French headers, hidden IDs and metadata keys."""
+"""The proposal workbook's contract: sheet names, the validation cell, hidden metadata keys, yes/no words."""
 
 from __future__ import annotations
 
 FORMAT_NAME = "relance-proposition"
-FORMAT_VERSION = 1
+# 2: rows proven by their sealed ID (workbook/identity.py); a proposal of version 1 is prepared again.
+FORMAT_VERSION = 2
 
 SUMMARY = "Synthèse"
 CUSTOMERS = "Clients"
 INVOICES = "Factures"
 ANOMALIES = "Anomalies"
 AGEING = "Balance âgée"
-META = "_relance"  # hidden: metadata and the lists behind the dropdowns
+META = "_relance"  # hidden: metadata and the table of levels behind « Libellé niveau »
 
 VALIDATED_LABEL = "Envoi validé"
+VALIDATED_ROW = 3  # where the writer puts it (column B of Synthèse); readers find it by its label
+VALIDATED_CELL = f"B{VALIDATED_ROW}"
 ID_HEADER = "ID"  # last column of Clients and Factures, hidden
-
-CUSTOMER_HEADERS = (
-    "Code client",
-    "Client",
-    "Email",
-    "Téléphone",
-    "Total dû",
-    "Total échu",
-    "Niveau",
-    "Libellé niveau",
-    "Canal",
-    "À relancer",
-    "Motif",
-    "Dernière relance",
-    "Nb relances",
-    "Message",
-    "Réclamer pénalités",
-    "Pénalités",
-    "Indemnité",
-    ID_HEADER,
-)
-CUSTOMER_EDITABLE = ("Email", "Niveau", "Canal", "À relancer", "Message", "Réclamer pénalités")
-
-INVOICE_HEADERS = (
-    "Code client",
-    "N° facture",
-    "Date facture",
-    "Échéance",
-    "Montant TTC",
-    "Reste dû",
-    "Jours de retard",
-    "Niveau",
-    "Dernière relance",
-    "Nb relances",
-    "Inclure",
-    "Motif",
-    "Pénalités",
-    "Indemnité",
-    ID_HEADER,
-)
-INVOICE_EDITABLE = ("Inclure",)
-
-# Columns a proposal written before they existed does not have: read when present.
-OPTIONAL_HEADERS = frozenset({"Réclamer pénalités", "Pénalités", "Indemnité"})
 
 ANOMALY_HEADERS = ("Fichier", "Ligne", "Colonne", "Valeur", "Message")
 
 YES, NO = "Oui", "Non"
-
-
-def customer_id(code: str) -> str:
-    """The hidden, stable ID of a customer row: survives sorting, filtering and re-saving."""
-    return f"C:{code}"
-
-
-def invoice_id(code: str, number: str) -> str:
-    """The hidden, stable ID of an invoice row."""
-    return f"F:{code}:{number}"

@@ -1,10 +1,12 @@
-"""Read a proposal workbook back, as the accountant left it: validation cell, and rows by hidden ID."""
+"""Read a proposal workbook back, as the accountant left it: the validation cell, and each row proven to be
+the row `preparer` wrote (its visible identity and read-only cells agree with its sealed hidden ID)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,19 @@ import python_calamine
 from openpyxl.utils import get_column_letter
 
 from models.errors import RelanceError
+from models.problems import Problem
 from sources.cells import parse_flag, text_of
 from workbook import layout as L
+from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, Sheet
+from workbook.formulas import formula_cells
+from workbook.identity import broken_seals, parse_row_id
+
+# Told once after the problems of rows that do not add up.
+ROWS_HINT = (
+    "Triez ou filtrez toujours toutes les colonnes ensemble (avec les flèches des en-têtes) et ne modifiez "
+    "que les cellules jaunes ; sinon repartez de la proposition d'origine, ou lancez « preparer » pour en "
+    "écrire une nouvelle."
+)
 
 
 @dataclass(frozen=True)
@@ -40,22 +53,28 @@ class ProposalStatus:
     validated: bool | None  # None: the cell holds something else than Oui/Non
     validated_value: str
     validated_cell: str  # e.g. "Synthèse!B3"
+    prepared_at: datetime | None = None
+    to_chase: int | None = None  # customers proposed for a letter (None: not written by this version)
+    version: int = L.FORMAT_VERSION
 
 
 @dataclass(frozen=True)
 class EditedProposal:
-    """The proposal as edited: rows matched by their hidden ID; rows added by hand kept apart."""
+    """The proposal as edited: rows by identity (customer code; code and invoice number), the rows added
+    by hand apart, and every row that does not add up as a problem."""
 
     status: ProposalStatus
     customers: dict[str, SheetRow]
-    invoices: dict[str, SheetRow]
-    added: tuple[SheetRow, ...]
+    invoices: dict[tuple[str, str], SheetRow]
+    added: tuple[SheetRow, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
 
 
 def is_open_in_excel(path: Path) -> bool:
-    """Whether the owner file Excel writes beside a workbook it has open is there: `~$name.xlsx`
-    (Excel), or `~$` replacing the first two characters (Word's way, seen with some Office versions)."""
-    return any(path.with_name(name).exists() for name in ("~$" + path.name, "~$" + path.name[2:]))
+    """Whether a program holds the workbook open: Excel's owner file `~$name.xlsx` (or `~$` replacing the
+    first two characters, Word's way), or LibreOffice's lock file `.~lock.name.xlsx#`."""
+    names = ("~$" + path.name, "~$" + path.name[2:], f".~lock.{path.name}#")
+    return any(path.with_name(name).exists() for name in names)
 
 
 def read_status(path: Path) -> ProposalStatus:
@@ -65,12 +84,27 @@ def read_status(path: Path) -> ProposalStatus:
 
 
 def read_proposal(path: Path) -> EditedProposal:
-    """Read every editable row back; a renamed or deleted column stops with the sheet and column."""
+    """Read every row back and prove it; what does not add up is returned as problems, all of them."""
     with _open(path) as workbook:
         status = _status(path, workbook)
-        customers, added = _rows(path, workbook, L.CUSTOMERS, L.CUSTOMER_HEADERS)
-        invoices, added_invoices = _rows(path, workbook, L.INVOICES, L.INVOICE_HEADERS)
-    return EditedProposal(status, customers, invoices, added + added_invoices)
+        if status.version != L.FORMAT_VERSION:
+            raise RelanceError(
+                f"La proposition {path.name} a été préparée par une version précédente de Relance : "
+                "lancez « preparer » pour en écrire une nouvelle."
+            )
+        problems: list[Problem] = []
+        sheets = {spec.name: _sheet(path, workbook, spec.name) for spec in (CUSTOMER_SHEET, INVOICE_SHEET)}
+    formulas = _formulas(path, sheets)
+    reading = _Rows(status.proposal_id, problems, formulas)
+    customers = reading.rows(CUSTOMER_SHEET, sheets[CUSTOMER_SHEET.name])
+    invoices = reading.rows(INVOICE_SHEET, sheets[INVOICE_SHEET.name])
+    return EditedProposal(
+        status,
+        {key[0]: row for key, row in customers.items()},
+        {(key[0], key[1]): row for key, row in invoices.items()},
+        tuple(reading.added),
+        tuple(problems),
+    )
 
 
 class _open:
@@ -80,6 +114,11 @@ class _open:
         self.path = path
 
     def __enter__(self) -> python_calamine.CalamineWorkbook:
+        if self.path.suffix.lower() != ".xlsx":
+            raise RelanceError(
+                f"La proposition {self.path.name} n'est pas au format .xlsx : dans Excel ou LibreOffice, "
+                "« Enregistrer sous… » et choisissez le format « Classeur Excel (.xlsx) »."
+            )
         try:
             self.handle = self.path.open("rb")
             self.workbook = python_calamine.CalamineWorkbook.from_filelike(self.handle)
@@ -110,14 +149,19 @@ def _sheet(path: Path, workbook: python_calamine.CalamineWorkbook, name: str) ->
 
 
 def _status(path: Path, workbook: python_calamine.CalamineWorkbook) -> ProposalStatus:
-    meta = {text_of(row[0]): row[1] for row in _sheet(path, workbook, L.META) if len(row) >= 2}
+    meta = {text_of(row[0]): row[1] for row in _sheet(path, workbook, L.META) if len(row) >= 2 and row[0]}
     if meta.get("format") != L.FORMAT_NAME:
         raise RelanceError(f"Le fichier {path.name} n'est pas une proposition de Relance.")
     try:
         reference = date.fromisoformat(text_of(meta.get("date_reference")))
     except ValueError:
         raise RelanceError(f"La proposition {path.name} est abîmée (date de référence illisible).") from None
-    validated, value, where = None, "", f"{L.SUMMARY}!B3"
+    try:
+        prepared: datetime | None = datetime.fromisoformat(text_of(meta.get("preparee_le")))
+    except ValueError:
+        prepared = None
+    to_chase = meta.get("a_relancer")
+    validated, value, where = None, "", f"{L.SUMMARY}!{L.VALIDATED_CELL}"
     for number, row in enumerate(_sheet(path, workbook, L.SUMMARY), start=1):
         if row and text_of(row[0]) == L.VALIDATED_LABEL:
             value = text_of(row[1]) if len(row) > 1 else ""
@@ -128,31 +172,147 @@ def _status(path: Path, workbook: python_calamine.CalamineWorkbook) -> ProposalS
             f"La proposition {path.name} n'a plus de cellule « {L.VALIDATED_LABEL} » dans l'onglet "
             f"{L.SUMMARY} : préparez-en une nouvelle."
         )
-    return ProposalStatus(path, text_of(meta.get("proposition")), reference, validated, value, where)
+    version = meta.get("version")
+    return ProposalStatus(
+        path,
+        text_of(meta.get("proposition")),
+        reference,
+        validated,
+        value,
+        where,
+        prepared,
+        int(to_chase) if isinstance(to_chase, int | float) else None,
+        int(version) if isinstance(version, int | float) else 1,
+    )
 
 
-def _rows(
-    path: Path, workbook: python_calamine.CalamineWorkbook, name: str, headers: Sequence[str]
-) -> tuple[dict[str, SheetRow], tuple[SheetRow, ...]]:
-    data = _sheet(path, workbook, name)
-    found = [text_of(cell) for cell in data[0]] if data else []
-    missing = [header for header in headers if header not in found and header not in L.OPTIONAL_HEADERS]
-    if missing:
+def _formulas(path: Path, sheets: Mapping[str, list[list[Any]]]) -> dict[str, dict[str, str]]:
+    """Formulas and error values in the editable columns, as they stand in this file."""
+    columns = {}
+    for spec in (CUSTOMER_SHEET, INVOICE_SHEET):
+        data = sheets[spec.name]
+        found = [text_of(cell) for cell in data[0]] if data else []
+        columns[spec.name] = [
+            get_column_letter(found.index(c.title) + 1) for c in spec.editable if c.title in found
+        ]
+    try:
+        return formula_cells(path, columns)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError) as error:
         raise RelanceError(
-            f"Dans la proposition {path.name}, l'onglet {name} n'a plus de colonne "
-            f"« {missing[0]} » : remettez-la ou préparez une nouvelle proposition."
-        )
-    index = {header: found.index(header) for header in headers if header in found}
-    by_id: dict[str, SheetRow] = {}
-    added: list[SheetRow] = []
-    for number, cells in enumerate(data[1:], start=2):
-        if not any(text_of(cell) for cell in cells):
-            continue
-        values = {h: (cells[i] if i < len(cells) else None) for h, i in index.items()}
-        row = SheetRow(name, number, values, index)
-        key = text_of(values[L.ID_HEADER])
-        if key:
-            by_id[key] = row
-        else:
-            added.append(row)
-    return by_id, tuple(added)
+            f"La proposition {path.name} ne peut pas être lue ({error}) : supprimez-la et préparez-en "
+            "une nouvelle."
+        ) from None
+
+
+class _Rows:
+    """Reads the rows of one sheet after the other, proving each; problems go to the shared list."""
+
+    def __init__(self, proposal_id: str, problems: list[Problem], formulas: dict[str, dict[str, str]]):
+        self.proposal_id = proposal_id
+        self.problems = problems
+        self.formulas = formulas
+        self.added: list[SheetRow] = []
+
+    def problem(self, row: SheetRow, message: str) -> None:
+        self.problems.append(Problem(f"{row.sheet}!{row.row:07d}", message))
+
+    def rows(self, spec: Sheet, data: list[list[Any]]) -> dict[tuple[str, ...], SheetRow]:
+        found = [text_of(cell) for cell in data[0]] if data else []
+        missing = [c.title for c in spec.columns if c.title not in found and not c.optional]
+        if missing:
+            names = ", ".join(f"« {title} »" for title in missing)
+            self.problems.append(
+                Problem(
+                    f"{spec.name}!0000000",
+                    f"L'onglet {spec.name} n'a plus {'la colonne' if len(missing) == 1 else 'les colonnes'} "
+                    f"{names} : remettez-la ou lancez « preparer » pour écrire une nouvelle proposition.",
+                )
+            )
+            return {}
+        index = {title: found.index(title) for title in spec.titles if title in found}
+        kind = spec.name[0]
+        by_id: dict[tuple[str, ...], SheetRow] = {}
+        for number, cells in enumerate(data[1:], start=2):
+            if not any(text_of(cell) for cell in cells):
+                continue
+            values = {h: (cells[i] if i < len(cells) else None) for h, i in index.items()}
+            row = SheetRow(spec.name, number, values, index)
+            written = text_of(values[L.ID_HEADER])
+            if not written:
+                self.added.append(row)
+                continue
+            row_id = parse_row_id(written, kind, len(spec.identity))
+            if row_id is None:
+                self.problem(
+                    row,
+                    f"Onglet {spec.name}, ligne {number} : la cellule cachée {row.cell(L.ID_HEADER)} "
+                    "(« ID ») a été modifiée ; Relance ne peut plus dire à qui est cette ligne.",
+                )
+                continue
+            if not self._proven(spec, row, row_id):
+                continue
+            self._formulas_in(spec, row)
+            twin = by_id.get(row_id.identity)
+            if twin is None:
+                by_id[row_id.identity] = row
+            else:
+                self._same_choices(spec, twin, row, row_id.identity)
+        return by_id
+
+    def _proven(self, spec: Sheet, row: SheetRow, row_id: Any) -> bool:
+        visible = tuple(text_of(row.values[title]) for title in spec.identity)
+        if visible != row_id.identity:
+            what = "le code client" if len(visible) == 1 else "la facture (code client, n°)"
+            self.problem(
+                row,
+                f"Onglet {spec.name}, ligne {row.row} : {what} affiché « {' / '.join(visible)} » n'est pas "
+                f"celui de cette ligne (« {' / '.join(row_id.identity)} ») : des colonnes ont été triées, "
+                "déplacées ou collées à part des autres.",
+            )
+            return False
+        witnesses = [(column, row.values[column.title]) for column in spec.witnesses]
+        broken = broken_seals(self.proposal_id, row_id, witnesses)
+        if broken:
+            cells = ", ".join(f"{row.cell(column.title)} (« {column.title} »)" for column in broken)
+            plural = len(broken) > 1
+            self.problem(
+                row,
+                f"Onglet {spec.name}, ligne {row.row} ({' / '.join(visible)}) : "
+                f"{'les cellules' if plural else 'la cellule'} {cells} "
+                f"{'ne contiennent' if plural else 'ne contient'} plus ce que Relance y avait écrit : "
+                "des cellules ont été triées, collées ou modifiées à part de leur ligne.",
+            )
+            return False
+        return True
+
+    def _formulas_in(self, spec: Sheet, row: SheetRow) -> None:
+        found = self.formulas.get(spec.name, {})
+        for column in spec.editable:
+            if column.title not in row.columns:
+                continue
+            reference = row.cell(column.title).split("!")[1]
+            content = found.get(reference)
+            if content is None:
+                continue
+            what = "une erreur d'Excel" if content.startswith("#") else "une formule"
+            self.problem(
+                row,
+                f"Onglet {spec.name}, cellule {row.cell(column.title)} (« {column.title} ») : {what} "
+                f"(« {content} ») n'est pas lue ; écrivez la valeur elle-même.",
+            )
+
+    def _same_choices(
+        self, spec: Sheet, first: SheetRow, second: SheetRow, identity: tuple[str, ...]
+    ) -> None:
+        """A row copied whole is harmless when it says the same; when the copies disagree, nobody can tell
+        which one the accountant meant."""
+        for column in spec.editable:
+            a, b = text_of(first.values.get(column.title)), text_of(second.values.get(column.title))
+            if a != b:
+                self.problem(
+                    second,
+                    f"Onglet {spec.name}, lignes {first.row} et {second.row} : deux lignes pour "
+                    f"« {' / '.join(identity)} » disent des choses différentes (« {column.title} » : « {a} » "
+                    f"et « {b} ») ; supprimez celle qui est fausse.",
+                )
+                return

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from models.errors import write_error
+
 
 def save_atomically(workbook: Workbook, path: Path) -> None:
     """Write `path`, which must not exist: a file the user may have edited is never replaced."""
@@ -18,5 +20,9 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
         if path.exists():
             raise FileExistsError(path)
         os.replace(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError as error:  # a full disk, a folder made read-only: one sentence, no half-written file
+        raise write_error(error, str(path.parent)) from None
     finally:
         temporary.unlink(missing_ok=True)

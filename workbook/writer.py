@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -19,22 +20,23 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.ageing import BUCKETS
 from models.proposal import Proposal
 from models.records import ZERO
-from models.settings import CHANNELS
+from models.settings import CHANNELS, Settings
 from workbook import layout as L
+from workbook.columns import CUSTOMER_SHEET, FORMULA, ID, INVOICE_SHEET, Sheet
+from workbook.identity import row_id
 from workbook.saving import save_atomically
 from workbook.styles import Styler
 
 INSTRUCTIONS = (
     "1. Clients : Non dans « À relancer » écarte un client ; changez au besoin niveau, canal, email, "
-    "message.",
+    "message. Seules les cellules jaunes sont lues.",
     "2. Factures : Non dans « Inclure » retire une facture de la lettre de son client.",
-    f"3. Puis mettez Oui dans « {L.VALIDATED_LABEL} » (B3), enregistrez, fermez et relancez Relance "
-    "pour envoyer.",
+    "3. Triez ou filtrez avec les flèches des en-têtes (toutes les colonnes ensemble) ; ne triez pas "
+    "quelques colonnes à part, ne collez pas de cellules d'une autre ligne.",
+    f"4. Puis mettez Oui dans « {L.VALIDATED_LABEL} » ({L.VALIDATED_CELL}), enregistrez, fermez et relancez "
+    "Relance pour envoyer.",
 )
-
-# Column widths, in the order of layout.CUSTOMER_HEADERS and layout.INVOICE_HEADERS.
-CUSTOMER_WIDTHS = (12, 34, 30, 16, 13, 13, 8, 18, 17, 11, 48, 14, 8, 40, 11, 12, 12, 10)
-INVOICE_WIDTHS = (12, 16, 12, 12, 13, 13, 9, 8, 14, 8, 9, 60, 12, 12, 10)
+HEADER_HEIGHT = 32  # points: two lines of a wrapped title, in Excel and LibreOffice alike
 
 
 def write_proposal(
@@ -51,8 +53,9 @@ def write_proposal(
     workbook = Workbook(write_only=True)
     styler = Styler.install(workbook)
     _summary(workbook, styler, proposal, prepared_at, files)
-    _customers(workbook, styler, proposal)
-    _invoices(workbook, styler, proposal)
+    rows = [(c, i) for c in proposal.customers for i in c.invoices]
+    _table(workbook, styler, CUSTOMER_SHEET, proposal.customers, proposal_id, proposal.settings)
+    _table(workbook, styler, INVOICE_SHEET, rows, proposal_id, proposal.settings)
     _anomalies(workbook, styler, proposal)
     _ageing(workbook, styler, proposal)
     _metadata(workbook, proposal, prepared_at, proposal_id, files)
@@ -77,6 +80,7 @@ def _sheet(
         sheet.column_dimensions[get_column_letter(len(headers))].hidden = True
     if headers:
         sheet.freeze_panes = "A2"
+        sheet.row_dimensions[1].height = HEADER_HEIGHT
         sheet.append([styler.cell(sheet, header, "rl_header") for header in headers])
     return sheet
 
@@ -110,7 +114,8 @@ def _summary(
     cell = styler.cell
     chased = proposal.chased
     sheet.append([cell(sheet, "Proposition de relances", "rl_title")])
-    sheet.append([])
+    for _ in range(L.VALIDATED_ROW - 2):
+        sheet.append([])
     sheet.append(
         [
             cell(sheet, L.VALIDATED_LABEL, "rl_validate"),
@@ -119,7 +124,7 @@ def _summary(
         ]
     )
     validation = DataValidation(type="list", formula1=f'"{L.YES},{L.NO}"', allow_blank=False)
-    validation.add("B3")
+    validation.add(L.VALIDATED_CELL)
     sheet.data_validations.append(validation)
     sheet.append([])
     sheet.append(["Échéances échues au", cell(sheet, proposal.reference_date, "rl_date")])
@@ -181,87 +186,76 @@ def _summary(
             cell(sheet, sum((c.total_overdue for c in not_chased), ZERO), "rl_euro"),
         ]
     )
-    litigation = [i for c in proposal.customers for i in c.invoices if i.step.litigation]
+    litigation = [c for c in proposal.customers if c.litigation]
     if litigation:
         sheet.append(
             [
-                "Factures à transmettre au contentieux",
+                "Clients en contentieux",
                 "dernier niveau déjà envoyé",
                 "",
-                len({i.invoice.customer_code for i in litigation}),
                 len(litigation),
-                cell(sheet, sum((i.remaining for i in litigation), ZERO), "rl_euro"),
+                sum(len(c.invoices) for c in litigation),
+                cell(sheet, sum((c.total_overdue for c in litigation), ZERO), "rl_euro"),
             ]
         )
 
 
-def _customers(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
-    headers = L.CUSTOMER_HEADERS
-    sheet = _sheet(workbook, styler, L.CUSTOMERS, headers, CUSTOMER_WIDTHS)
-    cell, text = styler.cell, styler.text
-    for line in proposal.customers:
-        customer = line.customer
-        sheet.append(
-            [
-                text(sheet, customer.code),
-                text(sheet, customer.name),
-                cell(sheet, customer.email, "rl_edit_text"),
-                text(sheet, customer.phone),
-                cell(sheet, line.total_due, "rl_euro"),
-                cell(sheet, line.total_overdue, "rl_euro"),
-                cell(sheet, line.level, "rl_edit"),
-                line.level_label,
-                cell(sheet, CHANNELS.get(line.channel, ""), "rl_edit"),
-                cell(sheet, L.YES if line.chase else L.NO, "rl_edit"),
-                line.reason,
-                cell(sheet, line.last_reminder, "rl_date"),
-                line.reminder_count or None,
-                cell(sheet, "", "rl_edit_text"),
-                cell(sheet, L.YES if line.claims_penalties else L.NO, "rl_edit"),
-                cell(sheet, line.penalties, "rl_euro"),
-                cell(sheet, line.indemnities, "rl_euro"),
-                text(sheet, L.customer_id(customer.code)),
-            ]
-        )
-    rows = len(proposal.customers)
-    levels = [str(level.number) for level in proposal.settings.levels]
-    _dropdown(sheet, headers, "Niveau", levels, rows)
-    _dropdown(sheet, headers, "Canal", CHANNELS.values(), rows)
-    _dropdown(sheet, headers, "À relancer", (L.YES, L.NO), rows)
-    _dropdown(sheet, headers, "Réclamer pénalités", (L.YES, L.NO), rows)
-    _finish_table(sheet, headers, rows)
+def _table(
+    workbook: Workbook, styler: Styler, spec: Sheet, rows: Sequence[Any], proposal_id: str, settings: Settings
+) -> None:
+    """One row per item, column by column as `spec` declares them; the hidden ID seals the row."""
+    headers = spec.titles
+    sheet = _sheet(workbook, styler, spec.name, headers, [column.width for column in spec.columns])
+    identity = [spec.column(title) for title in spec.identity]
+    witnesses = spec.witnesses
+    kind = spec.name[0]  # "C" or "F"
+    level_column = get_column_letter(spec.position("Niveau") + 1)
+    levels = f"{L.META}!$D$1:$E${len(settings.levels)}"
+    for number, item in enumerate(rows, start=2):
+        values = [column.value(item) for column in spec.columns]
+        cells = []
+        for column, value in zip(spec.columns, values, strict=True):
+            if column.kind == ID:
+                written = {c.title: v for c, v in zip(spec.columns, values, strict=True)}
+                cells.append(
+                    row_id(
+                        proposal_id,
+                        kind,
+                        [str(written[c.title]) for c in identity],
+                        [(c, written[c.title]) for c in witnesses],
+                    )
+                )
+            elif column.kind == FORMULA:
+                cells.append(_level_label(sheet, level_column, number, values, spec, value, levels))
+            elif column.style:
+                cells.append(styler.cell(sheet, value, column.style))
+            else:
+                cells.append(styler.text(sheet, value) if isinstance(value, str) else value)
+        sheet.append(cells)
+    count = len(rows)
+    if spec is CUSTOMER_SHEET:
+        _dropdown(sheet, headers, "Niveau", [str(level.number) for level in settings.levels], count)
+        _dropdown(sheet, headers, "Canal", CHANNELS.values(), count)
+        _dropdown(sheet, headers, "À relancer", (L.YES, L.NO), count)
+        _dropdown(sheet, headers, "Réclamer pénalités", (L.YES, L.NO), count)
+    else:
+        _dropdown(sheet, headers, "Inclure", (L.YES, L.NO), count)
+    _finish_table(sheet, headers, count)
 
 
-def _invoices(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
-    headers = L.INVOICE_HEADERS
-    sheet = _sheet(workbook, styler, L.INVOICES, headers, INVOICE_WIDTHS)
-    cell, text = styler.cell, styler.text
-    rows = 0
-    for customer in proposal.customers:
-        for line in customer.invoices:
-            invoice = line.invoice
-            sheet.append(
-                [
-                    text(sheet, invoice.customer_code),
-                    text(sheet, invoice.number),
-                    cell(sheet, invoice.date, "rl_date"),
-                    cell(sheet, invoice.due_date, "rl_date"),
-                    cell(sheet, invoice.amount, "rl_euro"),
-                    cell(sheet, line.remaining, "rl_euro"),
-                    line.days_overdue,
-                    line.level,
-                    cell(sheet, line.history.last_date, "rl_date"),
-                    line.history.count or None,
-                    cell(sheet, L.YES if line.include else L.NO, "rl_edit"),
-                    line.reason,
-                    cell(sheet, line.penalty.interest if line.penalty else None, "rl_euro"),
-                    cell(sheet, line.penalty.indemnity if line.penalty else None, "rl_euro"),
-                    text(sheet, L.invoice_id(invoice.customer_code, invoice.number)),
-                ]
-            )
-            rows += 1
-    _dropdown(sheet, headers, "Inclure", (L.YES, L.NO), rows)
-    _finish_table(sheet, headers, rows)
+def _level_label(
+    sheet: Any, level_column: str, row: int, values: list[Any], spec: Sheet, label: str, levels: str
+) -> WriteOnlyCell:
+    """« Libellé niveau » follows « Niveau » when the accountant changes it: a formula over the levels
+    table of the hidden sheet, showing the label written (« Contentieux »…) while the level is unchanged."""
+    level = values[spec.position("Niveau")]
+    cell = f"{level_column}{row}"
+    written = label.replace('"', '""')
+    same = f'IF({cell}={level},"{written}",' if level is not None else ""
+    formula = (
+        f'=IF({cell}="","",{same}IFERROR(VLOOKUP(VALUE({cell}),{levels},2,FALSE),"?"){")" if same else ""})'
+    )
+    return WriteOnlyCell(sheet, formula)
 
 
 def _anomalies(workbook: Workbook, styler: Styler, proposal: Proposal) -> None:
@@ -316,12 +310,18 @@ def _metadata(
 ) -> None:
     sheet = workbook.create_sheet(L.META)
     sheet.sheet_state = "hidden"
-    for key, value in (
+    metadata = [
         ("format", L.FORMAT_NAME),
         ("version", L.FORMAT_VERSION),
         ("proposition", proposal_id),
         ("date_reference", proposal.reference_date.isoformat()),
         ("preparee_le", prepared_at.isoformat(timespec="seconds")),
         ("fichiers", "|".join(files)),
-    ):
-        sheet.append([key, value])
+        ("a_relancer", len(proposal.chased)),
+    ]
+    # Columns D:E: the levels, looked up by « Libellé niveau » in the Clients sheet.
+    levels = [(level.number, level.label) for level in proposal.settings.levels]
+    for index in range(max(len(metadata), len(levels))):
+        key, value = metadata[index] if index < len(metadata) else (None, None)
+        number, label = levels[index] if index < len(levels) else (None, None)
+        sheet.append([key, value, None, number, label])

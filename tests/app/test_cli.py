@@ -42,7 +42,8 @@ def test_prepare_on_demo_data(folder):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "Proposition écrite : output/proposition_2026-11-23.xlsx"
-    assert lines[1].startswith("  22 clients à relancer (")
+    # 21: CL0006 got a mise en demeure still unpaid, so it is in litigation, not sent a gentler letter
+    assert lines[1].startswith("  21 clients à relancer (")
     assert lines[-1] == (
         "Ouvrez le fichier, vérifiez-le, mettez « Envoi validé » à Oui, enregistrez, puis relancez Relance "
         "pour envoyer."
@@ -75,11 +76,11 @@ def test_etat_reports_waiting_and_validated_proposals(folder):
         "Proposition output/proposition_2026-11-23.xlsx (échéances au 23/11/2026) : "
         "en attente de validation ; pour l'envoyer, mettez Oui en Synthèse!B3.",
         "Proposition output/proposition_2026-11-22.xlsx (échéances au 22/11/2026) : "
-        "validée, prête à envoyer.",
+        "remplacée par proposition_2026-11-23.xlsx, plus récente ; elle ne sera pas envoyée.",
         "Journal : aucune relance envoyée pour l'instant.",
         "Derniers passages :",
-        "  23/11/2026 09:00 preparer (manuel) : terminé — 22 clients, 6 anomalies",
         "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 6 anomalies",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 20 clients, 6 anomalies",
     ]
 
 

@@ -14,6 +14,7 @@ import pytest
 from journal import Journal, read_history
 from tests.app.conftest import EMAILS, ROOT, run, validate
 from tests.conftest import libreoffice_convert
+from tests.workbook.excel import set_cells, table
 
 
 def pdf_text(data: bytes | Path, tmp_path: Path) -> str:
@@ -59,11 +60,11 @@ def test_second_envoyer_sends_nothing_and_next_preparation_escalates_later(offic
         "output/archives/) ; lancez « preparer » pour en faire une.\n",
     )
     run(office, "preparer", "-q")
-    sheet = openpyxl.load_workbook(office / "output" / "proposition_2026-11-23.xlsx")["Clients"]
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert (rows["C1"][9], rows["C1"][10], rows["C1"][12]) == (
+    proposal = office / "output" / "proposition_2026-11-23.xlsx"
+    rows = {row["Code client"]: row for row in table(proposal, "Clients")}
+    assert (rows["C1"]["À relancer"], rows["C1"]["Motif"], rows["C1"]["Nb relances"]) == (
         "Non",
-        "Trop tôt : prochaine relance possible le 07/12/2026",
+        "Trop tôt : prochaine relance (niveau 2) possible le 07/12/2026",
         1,
     )
 
@@ -154,8 +155,8 @@ def test_proposal_open_in_excel(office):
     code, _, err = run(office, "envoyer", "--oui")
     assert (code, err) == (
         1,
-        "Erreur : La proposition output/proposition_2026-11-23.xlsx est ouverte dans Excel : fermez le "
-        "fichier dans Excel puis recommencez.\n",
+        "Erreur : La proposition output/proposition_2026-11-23.xlsx est ouverte dans Excel ou LibreOffice : "
+        "fermez le fichier puis recommencez.\n",
     )
 
 
@@ -174,7 +175,10 @@ def test_interactive_confirmation(office, smtp):
     inbox = smtp()
     code, out, _ = run(office, "envoyer", interactive=True, answer="n")
     assert (code, inbox.received) == (0, [])
-    assert "À envoyer : 4 relance(s) — 3 email(s) par email, 1 courrier(s), 0 appel(s)" in out
+    assert (
+        "À envoyer : 4 relance(s) — 3 email(s) par email (127.0.0.1), 1 courrier(s), 0 appel(s) — 9 660,50 € "
+        "au total ; lettres datées du 23/11/2026.\n"
+    ) in out
     assert out.endswith("Envoi abandonné : rien n'a été envoyé.\n")
     # the double-click: a validated proposal waits, so it is sent once confirmed
     code, out, _ = run(office, interactive=True, answer="o")
@@ -197,12 +201,29 @@ def test_simulation_sends_and_records_nothing(office, smtp):
 
 def test_cancel_a_lot_gives_levels_back(office):
     assert run(office, "envoyer", "--oui")[0] == 0
-    code, out, _ = run(office, "annuler", "2026-11-23-1")
+    code, out, err = run(office, "annuler", "2026-11-23-1")
+    assert (code, err.splitlines()[-1]) == (
+        1,
+        "Erreur : Annulation du lot 2026-11-23-1 non confirmée : sans terminal, Relance ne pose pas de "
+        "question ; ajoutez --oui pour annuler.",
+    )
+    code, out, _ = run(office, "annuler", "2026-11-23-1", interactive=True, answer="n")
+    assert out.endswith("Annulation abandonnée : le lot reste compté.\n") and read_history(
+        office / "output" / "journal.sqlite"
+    )
+    code, out, _ = run(office, "annuler", "2026-11-23-1", "--oui")
     assert code == 0
     assert out.startswith("Lot 2026-11-23-1 annulé : ses relances ne comptent plus")
+    # the cancelled lot's bundle cannot be printed by mistake
+    renamed = (
+        "  output/courriers_2026-11-23.pdf renommé courriers_2026-11-23_ANNULE.pdf : ne l'imprimez pas.\n"
+    )
+    assert renamed in out
+    assert (office / "output" / "courriers_2026-11-23_ANNULE.pdf").exists()
+    assert not (office / "output" / "courriers_2026-11-23.pdf").exists()
     assert "  - Boulangerie Martin (C1) : compta@martin.example\n" in out
     assert read_history(office / "output" / "journal.sqlite") == {}
-    assert run(office, "annuler", "2026-99-99-1")[2] == (
+    assert run(office, "annuler", "2026-99-99-1", "--oui")[2] == (
         "Erreur : Lot inconnu : 2026-99-99-1 (lots existants : 2026-11-23-1).\n"
     )
 
@@ -227,11 +248,7 @@ def test_wrong_smtp_password_stops_before_anything(office, smtp):
 def test_a_proposal_resaved_by_libreoffice_is_sent(office, smtp, tmp_path, lo_profile):
     inbox = smtp()
     path = office / "output" / "proposition_2026-11-23.xlsx"
-    book = openpyxl.load_workbook(path)
-    for row in book["Clients"].iter_rows(min_row=2):
-        if row[0].value == "C2":
-            row[9].value = "Non"  # unticked
-    book.save(path)
+    set_cells(path, "Clients", "À relancer", {"C2": "Non"})  # unticked
     resaved = libreoffice_convert(path, tmp_path / "lo", "xlsx", lo_profile)
     path.write_bytes(resaved.read_bytes())
     code, _, err = run(office, "envoyer", "--oui")
@@ -243,9 +260,7 @@ def test_a_proposal_resaved_by_libreoffice_is_sent(office, smtp, tmp_path, lo_pr
 def test_unknown_level_or_channel_stops_before_anything(office, smtp, level):
     inbox = smtp()
     path = office / "output" / "proposition_2026-11-23.xlsx"
-    book = openpyxl.load_workbook(path)
-    book["Clients"]["G2" if level == "7" else "I2"] = level
-    book.save(path)
+    set_cells(path, "Clients", "Niveau" if level == "7" else "Canal", {"C1": level})
     code, _, err = run(office, "envoyer", "--oui")
     assert code == 1 and "cellule Clients!" in err
     assert inbox.received == []
@@ -254,11 +269,7 @@ def test_unknown_level_or_channel_stops_before_anything(office, smtp, level):
 def test_phone_channel_gives_a_call_list_and_invoice_copies_are_attached(office, smtp, tmp_path, lo_profile):
     inbox = smtp()
     path = office / "output" / "proposition_2026-11-23.xlsx"
-    book = openpyxl.load_workbook(path)
-    for row in book["Clients"].iter_rows(min_row=2):
-        if row[0].value == "C1":
-            row[8].value = "Téléphone"
-    book.save(path)
+    set_cells(path, "Clients", "Canal", {"C1": "Téléphone"})
     copies = office / "input" / "factures_pdf"
     copies.mkdir()
     for number, source in (("FA-003", "C2"), ("FA-004", "C3")):
@@ -274,7 +285,7 @@ def test_phone_channel_gives_a_call_list_and_invoice_copies_are_attached(office,
     # the invoice copy follows the letter, in the email and in the bundle
     message = {m.rcpt_tos[0]: m.message for m in inbox.received}["compta@sgee.example"]
     names = [part.get_filename() for part in message.iter_attachments()]
-    assert names[1] == "FA-003.pdf"
+    assert names == ["Relance_Atelier_Durand_Menuiserie_SARL_2026-11-23.pdf", "Facture_FA-003.pdf"]
     assert "Copie de la facture FA-004 (C3)" in pdf_text(
         office / "output" / "courriers_2026-11-23.pdf", tmp_path
     )

@@ -104,7 +104,7 @@ def test_log_file_has_each_step_and_never_the_password(office, smtp):
     assert len(inbox.received) == 3
     log = (office / "output" / "logs" / "relance.log").read_text(encoding="utf-8")
     assert "s3cr3t" not in log
-    assert "Relance faite : Boulangerie Martin (C1), niveau 1, email" in log
+    assert "Relance faite (email) : Boulangerie Martin (C1), niveau 1, email" in log
     assert "Conversion de 4 lettre(s) en PDF" in log
     assert log.splitlines()[0][:19].count("-") == 2  # "2026-11-23 09:00:00 …" timestamps
 

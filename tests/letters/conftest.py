@@ -17,7 +17,7 @@ from docx.text.paragraph import Paragraph
 from letters.pdf import to_pdf
 from letters.templates import render_letter
 from models.records import Customer
-from models.reminders import Reminder, ReminderInvoice, template_fields
+from models.reminders import PreviousLetter, Reminder, ReminderInvoice, template_fields
 from models.settings import DEFAULT_LEVELS, Company, Level
 from tests.conftest import ROOT
 
@@ -53,6 +53,12 @@ def reminder(
     last: date | None = None,
     message: str = "",
 ) -> Reminder:
+    """`count` letters already sent about every invoice, the last one on `last`, two weeks apart."""
+    previous = tuple(
+        PreviousLetter(last - timedelta(days=14 * (count - 1 - k)), k + 1, DEFAULT_LEVELS[k].label)
+        for k in range(count)
+        if last is not None
+    )
     lines = tuple(
         ReminderInvoice(
             number=f"FA-{code}-{i + 1:03d}",
@@ -62,6 +68,7 @@ def reminder(
             remaining=Decimal("1000.00") + i,
             days_overdue=(TODAY - date(2026, 9, 1)).days - i,
             level=level.number,
+            reminded=tuple(letter.date for letter in previous),
         )
         for i in range(invoices)
     )
@@ -69,11 +76,11 @@ def reminder(
         code, name, "compta@client.example", ("Bâtiment B", "45 avenue de la République"), "69003", "Lyon",
         country, private=private,
     )  # fmt: skip
-    return Reminder(customer, level, level.channel, lines, message, count, last)
+    return Reminder(customer, level, level.channel, lines, message, len(previous), last, previous=previous)
 
 
-def fields(item: Reminder, company: Company = COMPANY) -> dict[str, Any]:
-    return template_fields(item, company, TODAY)
+def fields(item: Reminder, company: Company = COMPANY, *, postal_copy: bool = False) -> dict[str, Any]:
+    return template_fields(item, company, TODAY, TODAY, postal_copy=postal_copy)
 
 
 def docx_text(path: Path) -> str:

@@ -9,7 +9,6 @@ import docx
 import pytest
 
 from letters.templates import check_templates, email_template_path, template_path
-from models.errors import RelanceError
 from models.settings import DEFAULT_LEVELS, Level
 from tests.letters.conftest import TEMPLATES
 
@@ -18,7 +17,7 @@ ALL_FIELDS = (
     "societe, client, factures, nb_factures, total_du, niveau, libelle_niveau, canal, objet, nb_relances, "
     "date_derniere_relance, message, date_lettre, lieu, delai_paiement, date_limite, date_reference, "
     "reclamer_penalites, total_penalites, total_indemnites, total_avec_penalites, taux_penalites, "
-    "mention_penalites"
+    "mention_penalites, formule_appel, historique, relances_precedentes, copie_postale, courrier_suit"
 )
 
 
@@ -38,9 +37,9 @@ def word(path: Path, *paragraphs: str) -> None:
 
 
 def message(folder: Path, levels=DEFAULT_LEVELS) -> str:
-    with pytest.raises(RelanceError) as caught:
-        check_templates(folder, levels)
-    return str(caught.value)
+    """The one problem found (a test with several templates wrong uses check_templates itself)."""
+    (problem,) = check_templates(folder, levels)
+    return problem.message
 
 
 def test_paths_of_a_level():
@@ -51,7 +50,38 @@ def test_paths_of_a_level():
 
 
 def test_the_shipped_copy_passes(folder):
-    check_templates(folder, DEFAULT_LEVELS)
+    assert check_templates(folder, DEFAULT_LEVELS) == []
+
+
+def test_every_wrong_template_is_told_not_only_the_first(folder):
+    word(folder / "relance_1.docx", "{{ montant_total }}")
+    (folder / "relance_2.email.txt").unlink()
+    word(folder / "mise_en_demeure.docx", "{{ total_du + 40 }}")
+    problems = check_templates(folder, DEFAULT_LEVELS)
+    assert [p.where for p in problems] == [
+        "templates_word/relance_1.docx",
+        "templates_word/relance_2.email.txt",
+        "templates_word/mise_en_demeure.docx",
+    ]
+    assert problems[2].message == (
+        "Le modèle templates_word/mise_en_demeure.docx ne peut pas être rempli près de "
+        "« {{ total_du + 40 }} » : une opération impossible sur un champ (les montants et les dates sont "
+        "du texte déjà mis en forme : "
+        "« {{ total_du }} », pas de calcul)."
+    )
+
+
+def test_a_damaged_document_xml_is_named(folder):
+    import zipfile
+
+    path = folder / "relance_1.docx"
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"][:-200]  # cut short, as a broken copy would be
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert "templates_word/relance_1.docx" in message(folder)
 
 
 def test_an_unknown_field_is_named_with_the_possible_ones(folder):
@@ -66,8 +96,8 @@ def test_an_unknown_part_of_a_field_is_named_with_the_possible_ones(folder):
     word(folder / "relance_1.docx", "À l'attention de {{ client.contact }}")
     assert message(folder) == (
         "Le modèle templates_word/relance_1.docx utilise un champ inconnu « client.contact » "
-        "(champs possibles de client : code, nom, adresse, code_postal, ville, pays, email, telephone, "
-        "particulier)."
+        "(champs possibles de client : code, nom, civilite, adresse, code_postal, ville, pays, email, "
+        "telephone, particulier)."
     )
 
 
@@ -78,7 +108,8 @@ def test_an_unknown_column_of_the_invoices_is_found_inside_the_loop(folder):
     )
     assert message(folder) == (
         "Le modèle templates_word/relance_1.email.txt utilise un champ inconnu « f.montant_ttc » (champs "
-        "possibles de f : numero, date, echeance, montant, reste_du, jours_retard, penalites, indemnite)."
+        "possibles de f : numero, date, echeance, montant, reste_du, jours_retard, penalites, indemnite, "
+        "nb_relances, relances)."
     )
 
 
@@ -93,9 +124,9 @@ def test_several_unknown_fields_are_all_named(folder):
 def test_a_field_in_the_footer_is_checked_too(folder):
     document = docx.Document()
     document.add_paragraph("Madame,")
-    document.sections[0].footer.paragraphs[0].text = "{{ societe.capital }}"
+    document.sections[0].footer.paragraphs[0].text = "{{ societe.capital_social }}"
     document.save(str(folder / "relance_2.docx"))
-    assert "« societe.capital » (champs possibles de societe : nom, adresse," in message(folder)
+    assert "« societe.capital_social » (champs possibles de societe : nom, adresse," in message(folder)
 
 
 def test_a_missing_letter_names_its_level(folder):
@@ -173,7 +204,9 @@ def test_a_template_shared_by_two_levels_is_reported_for_the_first(folder):
         Level(1, "Rappel", 7, 0, "email", "lettre.docx"),
         Level(2, "Ferme", 21, 14, "email", "lettre.docx"),
     ]
-    assert message(folder, shared) == (
+    letter, email = check_templates(folder, shared)  # each told once, not once per level
+    assert letter.message == (
         "Le modèle templates_word/lettre.docx est introuvable : "
         "il est indiqué pour le niveau 1 dans relance.toml."
     )
+    assert email.where == "templates_word/lettre.email.txt"

@@ -44,7 +44,8 @@ def test_the_firm_email_recalls_the_previous_reminder():
         TEMPLATES / "relance_2.email.txt", fields(reminder(level=FERME, count=1, last=date(2026, 11, 2)))
     )
     assert (
-        "Malgré notre précédente relance du 02/11/2026, la facture suivante reste impayée à ce jour :" in body
+        "Nous vous avons déjà écrit à ce sujet le 2 novembre 2026 (rappel amiable). Nous constatons que la "
+        "facture suivante reste impayée à ce jour :" in body
     )
 
 

@@ -62,7 +62,8 @@ def test_the_pdf_shows_the_name_every_invoice_and_the_total(converted, template,
 def test_the_mise_en_demeure_says_so_and_gives_the_deadline(converted, count):
     text = pdf_text(converted["mise_en_demeure.docx", "accented", count][1])
     assert "MISE EN DEMEURE" in text
-    assert "Lettre recommandée avec accusé de réception" in text
+    # the shared fixture renders the emailed copy: only the printed copy is a registered letter
+    assert "Lettre recommandée" not in text
     assert "au plus tard le 1er décembre 2026" in text
     assert "injonction de payer" in text and "commissaire de justice" in text
     assert "article L441-10 du Code de commerce" in text
@@ -84,6 +85,15 @@ def test_a_long_letter_runs_onto_a_second_page_with_the_signature(converted):
     assert "Claire Lefèvre Gérante" in pdf_text(pdf)
 
 
+def test_only_the_printed_mise_en_demeure_is_a_registered_letter(tmp_path):
+    item = reminder(ACCENTED, 1, DEMEURE)
+    printed, emailed = tmp_path / "courrier.docx", tmp_path / "email.docx"
+    render_letter(TEMPLATES / "mise_en_demeure.docx", fields(item, postal_copy=True), printed)
+    render_letter(TEMPLATES / "mise_en_demeure.docx", fields(item), emailed)
+    assert "Lettre recommandée avec accusé de réception" in docx_text(printed)
+    assert "recommandée" not in docx_text(emailed)
+
+
 def test_previous_reminders_are_recalled_in_the_firm_letter(tmp_path):
     once = docx_text(
         render("relance_2.docx", reminder(level=FERME, count=1, last=date(2026, 11, 2)), tmp_path, "a")
@@ -92,9 +102,16 @@ def test_previous_reminders_are_recalled_in_the_firm_letter(tmp_path):
         render("relance_2.docx", reminder(level=FERME, count=2, last=date(2026, 11, 2)), tmp_path, "b")
     )
     never = docx_text(render("relance_2.docx", reminder(level=FERME), tmp_path, "c"))
-    assert "Malgré notre précédente relance du 02/11/2026, nous constatons que la facture suivante" in once
-    assert "Malgré nos 2 relances précédentes, la dernière le 02/11/2026, nous constatons" in twice
-    assert "Malgré" not in never
+    assert (
+        "Nous vous avons déjà écrit à ce sujet le 2 novembre 2026 (rappel amiable). Nous constatons que la "
+        "facture suivante reste impayée à ce jour :"
+    ) in once
+    assert (
+        "Nous vous avons déjà écrit à ce sujet le 19 octobre 2026 (rappel amiable) et le 2 novembre 2026 "
+        "(relance ferme). Nous constatons"
+    ) in twice
+    assert "Relances\n" in once and "02/11/2026" in once  # the table says which invoice, when
+    assert "déjà écrit" not in never and "Relances" not in never
     assert "Sauf erreur de notre part, la facture suivante reste impayée à ce jour" in never
 
 
