@@ -13,6 +13,7 @@ from typing import TextIO
 from app.cancel import cancel
 from app.folder import Folder
 from app.prepare import prepare, summary
+from app.rates import fetch_command
 from app.scheduled import scheduled_run
 from app.send import SendOptions, latest_proposal, send
 from models.settings import Settings
@@ -25,7 +26,7 @@ log = logging.getLogger("relance")
 class Request:
     """What the user asked for, already checked by the parser."""
 
-    command: str  # preparer, envoyer, annuler, planifie, suivant (the double-click)
+    command: str  # preparer, envoyer, annuler, taux, planifie, suivant (the double-click)
     today: date
     options: SendOptions
     lot: str = ""
@@ -45,6 +46,8 @@ def run(
     if command == "annuler":
         cancel(folder, request.lot, now(), out)
         return 0, {}
+    if command == "taux":
+        return fetch_command(folder, settings, now(), out), {}
     if command == "planifie":
         return scheduled_run(folder, settings, request.today, now, out), {}
     if command == "envoyer" or (command == "suivant" and _validated_waiting(folder, out, ask)):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,18 @@ def libreoffice_convert(source: Path, target_dir: Path, fmt: str, profile: Path)
 @pytest.fixture(scope="session")
 def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("lo-profile")
+
+
+@pytest.fixture(scope="session")
+def closed_url() -> Iterator[str]:
+    """An address on 127.0.0.1 where nothing answers: a port held bound for the session, never listening."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}/service/data/FM/D.U2.EUR.4F.KR.MRR_FR.LEV"
+
+
+@pytest.fixture(autouse=True)
+def ecb_out_of_reach(monkeypatch: pytest.MonkeyPatch, closed_url: str) -> None:
+    """Tests never reach the real ECB: `preparer` fetches a missing half-year by itself, and the
+    folders of most tests set no [penalites] source_bce. Tests of the fetch serve their own answers."""
+    monkeypatch.setattr("sources.ecb.ECB_SOURCE", closed_url)

@@ -145,15 +145,17 @@ def test_margin_is_a_setting():
             {**DEFAULT_ECB, "2026-S2": Decimal("2.15")},
             "2026-12-20",
             "2027-01-10",
-            'Le taux BCE du 2027-S1 manque dans relance.toml : ajoutez "2027-S1" = … dans [penalites] '
-            "taux_bce (taux de refinancement de la BCE au 1er janvier 2027).",
+            "Le taux BCE du 2027-S1 manque : « python relance.py taux » le récupère sur le site de la BCE, "
+            'ou ajoutez "2027-S1" = … dans [penalites] taux_bce de relance.toml (taux de refinancement de '
+            "la BCE au 1er janvier 2027).",
         ),
         (
             DEFAULT_ECB,  # the first half-year missing is named
             "2026-06-20",
             "2027-01-10",
-            'Le taux BCE du 2026-S2 manque dans relance.toml : ajoutez "2026-S2" = … dans [penalites] '
-            "taux_bce (taux de refinancement de la BCE au 1er juillet 2026).",
+            "Le taux BCE du 2026-S2 manque : « python relance.py taux » le récupère sur le site de la BCE, "
+            'ou ajoutez "2026-S2" = … dans [penalites] taux_bce de relance.toml (taux de refinancement de '
+            "la BCE au 1er juillet 2026).",
         ),
     ],
 )
