@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ecb_server import EcbServer
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -63,3 +65,11 @@ def ecb_out_of_reach(monkeypatch: pytest.MonkeyPatch, closed_url: str) -> None:
     """Tests never reach the real ECB: `preparer` fetches a missing half-year by itself, and the
     folders of most tests set no [penalites] source_bce. Tests of the fetch serve their own answers."""
     monkeypatch.setattr("sources.ecb.ECB_SOURCE", closed_url)
+
+
+@pytest.fixture
+def ecb_server() -> Iterator[EcbServer]:
+    """A real HTTP server on 127.0.0.1 answering as the ECB Data Portal (tests.ecb_server)."""
+    server = EcbServer().start()
+    yield server
+    server.stop()
