@@ -131,7 +131,8 @@ def _get(url: str, host: str, timeout: float) -> str:
                             "(erreur HTTP 404)") from None  # fmt: skip
         raise _unusable(f"le site {host} a répondu par l'erreur HTTP {error.code}") from None
     except TimeoutError:
-        raise _unusable(f"le site {host} n'a pas répondu dans les {f'{timeout:g}'.replace('.', ',')} secondes") from None
+        seconds = f"{timeout:g}".replace(".", ",")
+        raise _unusable(f"le site {host} n'a pas répondu dans les {seconds} secondes") from None
     except urllib.error.URLError as error:
         raise _unusable(f"le site {host} est injoignable ({_reason(error.reason)})") from None
     except (OSError, http.client.HTTPException) as error:  # cut off, or not an HTTP server
