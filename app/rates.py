@@ -212,7 +212,9 @@ def fetch_command(folder: Folder, settings: Settings, now: datetime, out: TextIO
             )
     current = half_year(now.date())
     if current not in derived and current not in settings.penalty_rates.ecb:
-        out.write(f"Le taux du {current} n'est pas encore publié par la BCE : réessayez plus tard.\n")
+        out.write(
+            f"Le taux du {current} n'est pas encore dans les données de la BCE : réessayez plus tard.\n"
+        )
     return 0
 
 

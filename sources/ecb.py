@@ -78,9 +78,10 @@ def parse_rates(text: str, host: str) -> list[tuple[date, Decimal]]:
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) <= max(day_at, value_at):
-            raise _unusable(f"la ligne {line} de la réponse de {host} est incomplète")
-        if key_at is not None and key_at < len(row):
+        if len(row) != len(header):  # a value holding an unquoted comma, or a line cut short
+            raise _unusable(f"la ligne {line} de la réponse de {host} n'a pas autant de colonnes que son "
+                            f"en-tête ({len(row)} au lieu de {len(header)})")  # fmt: skip
+        if key_at is not None:
             keys.add(row[key_at].strip())
             if len(keys) > 1:
                 raise _unusable(f"la réponse de {host} mêle plusieurs séries ({', '.join(sorted(keys))}) : "
