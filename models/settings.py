@@ -97,7 +97,7 @@ class Settings:
     default_payment_days: int = 30  # due date of an invoice without one, when its customer has no terms
     filters: Filters = field(default_factory=Filters)  # [filtres]: the default scope of `preparer`
     penalty_rates: PenaltyRates = field(default_factory=lambda: PenaltyRates(DEFAULT_ECB))
-    # [penalites] source_bce: where `taux` fetches the ECB rate; empty: the ECB Data Portal (sources.ecb)
+    # [penalites] source_bce: the series of the ECB rate to fetch; empty: the ECB Data Portal (sources.ecb)
     ecb_source: str = ""
     ecb_written: frozenset[str] = frozenset()  # half-years of [penalites] taux_bce: they beat fetched rates
 

@@ -231,7 +231,7 @@ def test_a_contractual_rate_needs_no_ecb_rate(folder, ecb_server):
 def test_the_weekly_run_fetches_too(folder, ecb_server):
     settings(folder, ecb_server.url)
     ecb_server.answer = Answer(body=SERIES)
-    code, out, err = run(folder, "--planifie")
+    code, _, err = run(folder, "--planifie")
     assert code == 0, err
     assert len(ecb_server.requests) == 1
     assert penalty_of_f1(folder) == 21.61
