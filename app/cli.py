@@ -21,6 +21,7 @@ from app.config import load_run_config, load_settings
 from app.folder import Folder
 from app.lock import LOCKED, LockHeld, RunLock
 from app.logs import LOG_NAME, close_logging, log_exception, setup_logging
+from app.rates import load_rates
 from app.schedule import parse_schedule, run_command
 from app.schedule import plan as plan_task
 from app.send import SendOptions
@@ -38,6 +39,7 @@ COMMANDS = {
     "envoyer": "envoyer la dernière proposition validée (lettres PDF, emails, courriers, appels)",
     "annuler": "annuler le lot LOT déjà envoyé (ses relances ne comptent plus)",
     "etat": "dire ce qui est en attente (proposition à valider, prête à envoyer) et le bilan du journal",
+    "taux": "récupérer sur le site de la BCE son taux de refinancement de chaque semestre (taux_bce.toml)",
 }
 
 # argparse speaks English; its few messages that users see, in French.
@@ -228,7 +230,7 @@ def _dispatch(
             folder.root, schedule, remove=args.supprimer, windows=os.name == "nt", run=run_command, out=out
         ), {}
     folder.check()
-    config = load_run_config(_with_filters(load_settings(folder.config), args), *env)
+    config = load_run_config(_with_filters(load_settings(folder.config, load_rates(folder)), args), *env)
     if command == "etat":
         status(folder, out)
         return OK, {}

@@ -15,6 +15,7 @@ from app.config import RunConfig
 from app.folder import Folder
 from app.prepare import prepare, summary
 from app.proposals import newest, waiting
+from app.rates import fetch_command
 from app.scheduled import scheduled_run
 from app.send import SendOptions, send
 from journal import Journal
@@ -26,7 +27,7 @@ log = logging.getLogger("relance")
 class Request:
     """What the user asked for, already checked by the parser."""
 
-    command: str  # preparer, envoyer, annuler, planifie, suivant (the double-click)
+    command: str  # preparer, envoyer, annuler, taux, planifie, suivant (the double-click)
     today: date
     options: SendOptions
     lot: str = ""
@@ -47,6 +48,8 @@ def run(
     if command == "annuler":
         cancel(folder, request.lot, now(), out, confirmed=request.options.yes, ask=ask)
         return 0, {}
+    if command == "taux":
+        return fetch_command(folder, settings, now(), out), {}
     if command == "planifie":
         return scheduled_run(folder, config, request.today, now, out), {}
     if command == "envoyer" or (command == "suivant" and _validated_waiting(folder, out, ask)):

@@ -6,6 +6,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
@@ -16,10 +17,11 @@ from models.settings import Settings, settings_from_mapping
 _WHERE = re.compile(r"at line (\d+), column (\d+)")
 
 
-def load_settings(path: Path) -> Settings:
-    """The settings of `relance.toml`, or the defaults when the file is absent."""
+def load_settings(path: Path, fetched: Mapping[str, Decimal] | None = None) -> Settings:
+    """The settings of `relance.toml`, or the defaults when the file is absent. `fetched`: the ECB rates
+    fetched from the ECB (app.rates.load_rates), under those written in relance.toml."""
     if not path.exists():
-        return Settings()
+        return settings_from_mapping({}, path.name, fetched)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
@@ -34,7 +36,7 @@ def load_settings(path: Path) -> Settings:
         ) from None
     except OSError as error:
         raise RelanceError(f"Le fichier {path.name} ne peut pas être lu ({error.strerror}).") from None
-    return settings_from_mapping(data, path.name)
+    return settings_from_mapping(data, path.name, fetched)
 
 
 @dataclass(frozen=True)

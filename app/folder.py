@@ -46,6 +46,11 @@ class Folder:
         return self.root / "relance.toml"
 
     @property
+    def ecb_rates(self) -> Path:
+        """The ECB rates fetched by Relance (`taux`), beside relance.toml."""
+        return self.root / "taux_bce.toml"
+
+    @property
     def env(self) -> Path:
         return self.root / ".env"
 

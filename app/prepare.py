@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.folder import Folder
+from app.rates import with_needed_rates
 from journal import read_letters
 from models.calendar import DayCounter
 from models.proposal import Proposal, build_proposal
@@ -35,12 +36,20 @@ class Prepared:
 
 
 def current_proposal(
-    folder: Folder, settings: Settings, today: date, letters: Sequence[Letter]
+    folder: Folder,
+    settings: Settings,
+    today: date,
+    letters: Sequence[Letter],
+    *,
+    fetch_rates_at: datetime | None = None,
 ) -> tuple[Proposal, tuple[str, ...]]:
     """Read the exports of input/ and compute the proposal for `today` (with the readers' anomalies);
-    also the names of the files read. `letters` are the journal's, completed here by any `relances` file."""
+    also the names of the files read. `letters` are the journal's, completed here by any `relances` file.
+    `fetch_rates_at` (preparer): the time to fetch an ECB rate the late invoices need, when missing."""
     log.info("Lecture des exports de %s", folder.show(folder.input))
     exports = read_exports(folder.input, settings)
+    if fetch_rates_at is not None:
+        settings = with_needed_rates(folder, settings, exports.invoices, today, fetch_rates_at)
     files = tuple(name for names in exports.files.values() for name in names)
     log.debug("  fichiers : %s", ", ".join(files))
     log.info(
@@ -74,7 +83,8 @@ def _day_counter(settings: Settings, invoices: Sequence[Invoice], today: date) -
 
 def prepare(folder: Folder, settings: Settings, today: date, now: datetime) -> Prepared:
     """Build the proposal for `today` and write it as a new workbook in output/."""
-    proposal, files = current_proposal(folder, settings, today, read_letters(folder.journal))
+    letters = read_letters(folder.journal)
+    proposal, files = current_proposal(folder, settings, today, letters, fetch_rates_at=now)
     folder.ensure_output()
     path = folder.new_proposal_path(today)
     log.info("Écriture de %s", folder.show(path))

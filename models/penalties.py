@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,8 +16,9 @@ INDEMNITY = Decimal("40.00")
 CENT = Decimal("0.01")
 ZERO_EUR = Decimal("0.00")
 
-# ECB main refinancing rate (%) in force on 1 January (S1) and 1 July (S2), the reference of L441-10.
-# Later half-years come from [penalites] taux_bce in relance.toml.
+# ECB main refinancing rate (%) in force on 1 January (S1) and 1 July (S2), the reference of L441-10:
+# only rates checked against public sources (see REFERENCE.md) are shipped. Later half-years are
+# fetched from the ECB Data Portal into taux_bce.toml (app.rates), or written in relance.toml.
 DEFAULT_ECB: Mapping[str, Decimal] = MappingProxyType(
     {
         "2023-S1": Decimal("2.50"),
@@ -64,8 +65,9 @@ class PenaltyRates:
         if key not in self.ecb:
             month = "janvier" if key.endswith("S1") else "juillet"
             raise RelanceError(
-                f'Le taux BCE du {key} manque dans relance.toml : ajoutez "{key}" = … dans [penalites] '
-                f"taux_bce (taux de refinancement de la BCE au 1er {month} {day.year})."
+                f"Le taux BCE du {key} manque : « python relance.py taux » le récupère sur le site de la "
+                f'BCE, ou ajoutez "{key}" = … dans [penalites] taux_bce de relance.toml (taux de '
+                f"refinancement de la BCE au 1er {month} {day.year})."
             )
         return self.ecb[key] + self.margin
 
@@ -129,3 +131,43 @@ def late_penalty(
     # Simple interest summed over the periods and rounded once (rounding each period could lose cents).
     exact = remaining * rate_days / (100 * DAYS_PER_YEAR)
     return Penalty(exact.quantize(CENT, rounding=ROUND_HALF_UP), INDEMNITY, periods)
+
+
+def reference_day(half: str) -> date:
+    """1 January for '2026-S1', 1 July for '2026-S2': the day whose ECB rate applies to the half-year."""
+    year, part = half.split("-S")
+    return date(int(year), 1 if part == "1" else 7, 1)
+
+
+def half_years(first: date, last: date) -> tuple[str, ...]:
+    """The half-years from the one of `first` to the one of `last` included, in order."""
+    found: list[str] = []
+    day = reference_day(half_year(first))
+    while day <= last:
+        found.append(half_year(day))
+        day = date(day.year, 7, 1) if day.month == 1 else date(day.year + 1, 1, 1)
+    return tuple(found)
+
+
+def rates_in_force(observations: Iterable[tuple[date, Decimal]], until: date) -> dict[str, Decimal]:
+    """The ECB rate in force on each 1 January / 1 July that the observations prove, by half-year.
+
+    The rate on a day is that of the last observation on or before it, and is proven only when the
+    series goes on to that day or later: in a daily series, the observation of that very day; in a
+    series that lists changes alone, a later change. The last point of a series of changes cannot
+    prove that nothing changed after it, so the days after it are left out. Observations dated after
+    `until` (the day of the fetch: a rate announced for a day to come) prove nothing yet.
+    """
+    points = sorted((day, rate) for day, rate in observations if day <= until)
+    if not points:
+        return {}
+    rates: dict[str, Decimal] = {}
+    latest = points[-1][0]
+    index = 0
+    for half in half_years(points[0][0], latest):
+        day = reference_day(half)
+        while index + 1 < len(points) and points[index + 1][0] <= day:
+            index += 1
+        if points[index][0] <= day <= latest:
+            rates[half] = points[index][1]
+    return rates

@@ -387,7 +387,7 @@ def _customer_line(
     chase = not reason
     claims = bool(level) and settings.level(level).claims_penalties
     if chase and claims and not customer.private and any(i.penalty is None for i in included):
-        reason = "Pénalités non proposées : un taux BCE manque dans relance.toml (voir l'onglet Anomalies)"
+        reason = "Pénalités non proposées : un taux BCE manque (voir l'onglet Anomalies)"
     label = settings.level(level).label if level else ""
     if step.litigation:
         label = LITIGATION

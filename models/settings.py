@@ -105,6 +105,9 @@ class Settings:
     default_payment_days: int = 30  # due date of an invoice without one, when its customer has no terms
     filters: Filters = field(default_factory=Filters)  # [filtres]: the default scope of `preparer`
     penalty_rates: PenaltyRates = field(default_factory=lambda: PenaltyRates(DEFAULT_ECB))
+    # [penalites] source_bce: the series of the ECB rate to fetch; empty: the ECB Data Portal (sources.ecb)
+    ecb_source: str = ""
+    ecb_written: frozenset[str] = frozenset()  # half-years of [penalites] taux_bce: they beat fetched rates
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -117,8 +120,14 @@ class Settings:
         return self.levels[-1].number
 
 
-def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml") -> Settings:
-    """Check the parsed configuration and build the settings; a wrong value names its key."""
+def settings_from_mapping(
+    data: Mapping[str, Any], source: str = "relance.toml", fetched: Mapping[str, Decimal] | None = None
+) -> Settings:
+    """Check the parsed configuration and build the settings; a wrong value names its key.
+
+    `fetched`: ECB rates by half-year fetched from the ECB (taux_bce.toml); they complete the shipped
+    ones, and a rate written in [penalites] taux_bce always wins over both.
+    """
     relance = _table(data, "relance", source)
     kwargs: dict[str, Any] = {}
     if "montant_minimum" in relance:
@@ -141,7 +150,11 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
             raise _bad(source, "relance.region", 'un texte, par exemple "alsace-moselle", ou ""')
         kwargs["region"] = relance["region"]
     kwargs["filters"] = _filters(_table(data, "filtres", source), source)
-    kwargs["penalty_rates"] = _rates(_table(data, "penalites", source), source)
+    penalties = _table(data, "penalites", source)
+    kwargs["penalty_rates"] = _rates(penalties, source, fetched or {})
+    kwargs["ecb_written"] = frozenset(penalties.get("taux_bce", {}))
+    if "source_bce" in penalties:
+        kwargs["ecb_source"] = _url(penalties["source_bce"], "penalites.source_bce", source)
     interface = _table(data, "interface", source)
     if "ouvrir_proposition" in interface:
         if not isinstance(interface["ouvrir_proposition"], bool):
@@ -199,13 +212,14 @@ def _filters(table: Mapping[str, Any], source: str) -> Filters:
 _HALF_YEAR = re.compile(r"\d{4}-S[12]")
 
 
-def _rates(table: Mapping[str, Any], source: str) -> PenaltyRates:
-    """[penalites]: taux_bce per half-year (the table shipped in relance.toml), marge, taux_contractuel."""
-    allowed = ("taux_bce", "marge", "taux_contractuel")
+def _rates(table: Mapping[str, Any], source: str, fetched: Mapping[str, Decimal]) -> PenaltyRates:
+    """[penalites]: taux_bce per half-year (the table shipped in relance.toml), marge, taux_contractuel;
+    the user's taux_bce over the `fetched` rates over the shipped ones."""
+    allowed = ("taux_bce", "marge", "taux_contractuel", "source_bce")
     for key in table:
         if key not in allowed:
             raise _unknown_key(source, "penalites", key, allowed)
-    ecb = dict(DEFAULT_ECB)
+    ecb = {**DEFAULT_ECB, **fetched}
     rates = table.get("taux_bce", {})
     if not isinstance(rates, dict):
         raise _bad(source, "penalites.taux_bce", 'une table, par exemple { "2026-S1" = 2.15 }')
@@ -310,6 +324,12 @@ def _decimal(value: Any, key: str, source: str) -> Decimal:
     if amount < 0 or not amount.is_finite():
         raise _bad(source, key, "un montant positif")
     return amount
+
+
+def _url(value: Any, key: str, source: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://\S+", value.strip()):
+        raise _bad(source, key, 'une adresse web entre guillemets, commençant par "https://"')
+    return value.strip()
 
 
 def _unknown_key(source: str, section: str, key: str, allowed: Iterable[str]) -> RelanceError:

@@ -41,3 +41,9 @@ def test_readme_demo_command_runs_relance_on_the_demo():
 def test_every_template_field_is_documented():
     for name in TEMPLATE_FIELDS:
         assert f"`{name}" in README, name
+
+
+def test_every_penalty_setting_is_documented():
+    for key in ("taux_bce", "marge", "taux_contractuel", "source_bce"):
+        assert f"`{key}`" in README, key
+        assert re.search(rf"^#? ?{key} = ", TOML, re.M), key

@@ -59,7 +59,7 @@ def validate(path: Path, value: str = "Oui") -> None:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Path:
+def office(tmp_path: Path, closed_url: str) -> Path:
     """Four customers chased at level 1: three by email, one (no email) by post; proposal validated."""
     folder = tmp_path / "bureau"
     (folder / "input").mkdir(parents=True)
@@ -67,7 +67,10 @@ def office(tmp_path: Path) -> Path:
     (folder / "input" / "factures.csv").write_text(INVOICES, encoding="cp1252")
     (folder / "input" / "reglements.csv").write_text(PAYMENTS, encoding="utf-8")
     shutil.copytree(ROOT / "templates_word", folder / "templates_word")
-    shutil.copy(ROOT / "relance.toml", folder / "relance.toml")
+    # The shipped settings; the ECB out of reach, also for the tests that run relance.py in a process.
+    settings = (ROOT / "relance.toml").read_text(encoding="utf-8")
+    settings = settings.replace("[penalites]\n", f'[penalites]\nsource_bce = "{closed_url}"\n', 1)
+    (folder / "relance.toml").write_text(settings, encoding="utf-8")
     code, _, err = run(folder, "preparer", "-q")
     assert code == 0, err
     validate(folder / "output" / "proposition_2026-11-23.xlsx")

@@ -169,7 +169,7 @@ def test_missing_folder(tmp_path):
         (
             ["envoyr"],
             "option COMMANDE : choix inconnu : 'envoyr' "
-            "(possibles : 'planifier', 'preparer', 'envoyer', 'annuler', 'etat')",
+            "(possibles : 'planifier', 'preparer', 'envoyer', 'annuler', 'etat', 'taux')",
         ),
         (["--inconnu"], "arguments non reconnus : --inconnu"),
         (["-q", "-v"], "option -v/--verbose : incompatible avec l'option -q/--quiet"),
@@ -190,10 +190,12 @@ def test_help_is_french(capsys):
     assert "afficher cette aide et quitter" in text and "preparer : lire les exports" in text
 
 
-def test_double_click_uses_the_folder_of_relance_py_not_the_current_directory(tmp_path):
+def test_double_click_uses_the_folder_of_relance_py_not_the_current_directory(tmp_path, closed_url):
     """As the Task Scheduler or Explorer start it: another current directory, no --dossier."""
     install = tmp_path / "Relance"
     install.mkdir()
+    # Another process: the ECB kept out of reach by its settings (2026-S2 is missing, `preparer` fetches).
+    (install / "relance.toml").write_text(f'[penalites]\nsource_bce = "{closed_url}"\n', encoding="utf-8")
     for name in ("relance.py", "app", "models", "sources", "workbook", "journal", "letters", "mail"):
         source = ROOT / name
         if source.is_dir():

@@ -1,5 +1,6 @@
 """Late-payment penalties: interest per half-year at ECB + 10 points, the 40 € indemnity, B2B only."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,10 @@ from models.penalties import (
     Penalty,
     PenaltyRates,
     half_year,
+    half_years,
     late_penalty,
+    rates_in_force,
+    reference_day,
 )
 from tests.models.factories import d
 
@@ -145,15 +149,17 @@ def test_margin_is_a_setting():
             {**DEFAULT_ECB, "2026-S2": Decimal("2.15")},
             "2026-12-20",
             "2027-01-10",
-            'Le taux BCE du 2027-S1 manque dans relance.toml : ajoutez "2027-S1" = … dans [penalites] '
-            "taux_bce (taux de refinancement de la BCE au 1er janvier 2027).",
+            "Le taux BCE du 2027-S1 manque : « python relance.py taux » le récupère sur le site de la BCE, "
+            'ou ajoutez "2027-S1" = … dans [penalites] taux_bce de relance.toml (taux de refinancement de '
+            "la BCE au 1er janvier 2027).",
         ),
         (
             DEFAULT_ECB,  # the first half-year missing is named
             "2026-06-20",
             "2027-01-10",
-            'Le taux BCE du 2026-S2 manque dans relance.toml : ajoutez "2026-S2" = … dans [penalites] '
-            "taux_bce (taux de refinancement de la BCE au 1er juillet 2026).",
+            "Le taux BCE du 2026-S2 manque : « python relance.py taux » le récupère sur le site de la BCE, "
+            'ou ajoutez "2026-S2" = … dans [penalites] taux_bce de relance.toml (taux de refinancement de '
+            "la BCE au 1er juillet 2026).",
         ),
     ],
 )
@@ -186,3 +192,53 @@ def test_one_day_late():
 def test_nothing_left_to_pay():
     assert penalty("0.00", "2026-01-31", "2026-03-02") == NO_PENALTY
     assert penalty("-50.00", "2026-01-31", "2026-03-02") == NO_PENALTY  # a credit balance
+
+
+def test_reference_days_and_half_years():
+    assert (reference_day("2026-S1"), reference_day("2026-S2")) == (d("2026-01-01"), d("2026-07-01"))
+    assert half_years(d("2025-06-30"), d("2026-07-01")) == ("2025-S1", "2025-S2", "2026-S1", "2026-S2")
+    assert half_years(d("2026-07-02"), d("2026-12-31")) == ("2026-S2",)
+
+
+def daily(changes: dict[str, str], first: str, last: str) -> list[tuple]:
+    """One observation a day, each the rate of the last change on or before it."""
+    days = [d(first)]
+    while days[-1] < d(last):
+        days.append(days[-1] + timedelta(days=1))
+    steps = sorted((d(day), Decimal(rate)) for day, rate in changes.items())
+    return [(day, [rate for when, rate in steps if when <= day][-1]) for day in days]
+
+
+def test_a_change_on_11_june_applies_to_the_second_half_year_one_on_2_july_does_not():
+    changes = {"2025-06-11": "2.15", "2026-06-11": "2.40", "2026-07-02": "2.65"}
+    series = daily(changes, "2025-12-01", "2026-11-23")
+    assert rates_in_force(series, d("2026-11-23")) == {"2026-S1": Decimal("2.15"), "2026-S2": Decimal("2.40")}
+
+
+def test_a_change_on_1_july_itself_applies_to_the_second_half_year():
+    series = daily({"2025-06-11": "2.15", "2026-07-01": "2.40"}, "2026-06-01", "2026-07-01")
+    assert rates_in_force(series, d("2026-07-01")) == {"2026-S2": Decimal("2.40")}
+
+
+def test_only_days_the_series_reaches_are_derived():
+    # The series stops on 30 June: nothing proves the rate of 1 July.
+    series = daily({"2025-06-11": "2.15"}, "2025-12-31", "2026-06-30")
+    assert rates_in_force(series, d("2026-11-23")) == {"2026-S1": Decimal("2.15")}
+
+
+def test_a_series_of_changes_proves_nothing_after_its_last_point():
+    changes = [(d("2024-12-18"), Decimal("3.15")), (d("2025-06-11"), Decimal("2.15"))]
+    # 1 July 2025 and later come after the last change: it cannot show that nothing changed since.
+    assert rates_in_force(changes, d("2026-11-23")) == {"2025-S1": Decimal("3.15")}
+
+
+def test_a_business_day_series_gives_1_january_from_the_days_around_it():
+    series = [(d("2025-12-31"), Decimal("2.15")), (d("2026-01-02"), Decimal("2.15"))]
+    assert rates_in_force(series, d("2026-01-02")) == {"2026-S1": Decimal("2.15")}
+
+
+def test_a_rate_dated_after_the_fetch_day_proves_nothing_yet():
+    series = daily({"2026-06-11": "2.40"}, "2026-06-20", "2026-07-10")
+    assert rates_in_force(series, d("2026-06-30")) == {}
+    assert rates_in_force(series, d("2026-07-01")) == {"2026-S2": Decimal("2.40")}
+    assert rates_in_force([], d("2026-07-01")) == {}

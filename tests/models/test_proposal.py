@@ -245,7 +245,7 @@ def test_penalties_are_not_proposed_when_a_rate_is_missing():
     assert (line.level, line.invoices[0].penalty, line.claims_penalties) == (3, None, False)
     assert (line.chase, line.penalties, line.indemnities) == (True, None, None)  # unknown, not zero
     assert line.reason == (
-        "Pénalités non proposées : un taux BCE manque dans relance.toml (voir l'onglet Anomalies)"
+        "Pénalités non proposées : un taux BCE manque (voir l'onglet Anomalies)"
     )
     with_rate = only(propose([invoice("F1", "1000", due="2026-10-01")], letters=letters))
     assert (with_rate.claims_penalties, with_rate.penalties, with_rate.indemnities) == (

@@ -205,8 +205,9 @@ def test_claiming_penalties_without_the_rate_of_a_half_year_is_a_problem():
                        settings=no_rate)  # fmt: skip
     (problem,) = plan(proposal, choice(), {("C1", "F1"): True}, settings=no_rate).problems
     assert problem.message == (
-        'Le taux BCE du 2026-S2 manque dans relance.toml : ajoutez "2026-S2" = … dans [penalites] taux_bce '
-        "(taux de refinancement de la BCE au 1er juillet 2026). Sans lui, les pénalités de Client C1 ne "
+        "Le taux BCE du 2026-S2 manque : « python relance.py taux » le récupère sur le site de la BCE, ou "
+        'ajoutez "2026-S2" = … dans [penalites] taux_bce de relance.toml (taux de refinancement de la BCE '
+        "au 1er juillet 2026). Sans lui, les pénalités de Client C1 ne "
         "peuvent pas être réclamées : ajoutez-le, ou mettez Non en Clients!O2."
     )
     # unticked, the letter goes without them

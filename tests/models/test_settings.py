@@ -1,10 +1,12 @@
 """Settings from relance.toml: defaults, every key checked, a wrong value named."""
 
 import tomllib
+from decimal import Decimal
 
 import pytest
 
 from models.errors import RelanceError
+from models.penalties import DEFAULT_ECB
 from models.settings import Company, Settings, settings_from_mapping
 from tests.conftest import ROOT
 
@@ -64,3 +66,23 @@ def test_level_options():
         }
     ).levels
     assert (level.channel, level.payment_days, level.days_since_previous) == ("telephone", 15, 0)
+
+
+def test_fetched_ecb_rates_complete_the_shipped_ones_and_relance_toml_wins():
+    fetched = {"2022-S2": Decimal("0.00"), "2026-S1": Decimal("2.15"), "2026-S2": Decimal("2.40")}
+    settings = settings_from_mapping({"penalites": {"taux_bce": {"2026-S2": 3}}}, fetched=fetched)
+    assert settings.penalty_rates.ecb == {**DEFAULT_ECB, "2022-S2": Decimal("0.00"), "2026-S2": Decimal("3")}
+    assert settings.ecb_written == {"2026-S2"}
+    assert settings_from_mapping({}, fetched=fetched).penalty_rates.ecb["2026-S2"] == Decimal("2.40")
+
+
+def test_ecb_source():
+    assert Settings().ecb_source == ""  # the ECB Data Portal (sources.ecb)
+    url = "http://127.0.0.1:8080/service/data/FM/D.U2.EUR.4F.KR.MRR_FR.LEV"
+    assert settings_from_mapping({"penalites": {"source_bce": url}}).ecb_source == url
+    with pytest.raises(RelanceError) as error:
+        settings_from_mapping({"penalites": {"source_bce": "data-api.ecb.europa.eu"}})
+    assert str(error.value) == (
+        "Dans relance.toml, la valeur de « penalites.source_bce » est incorrecte : il faut une adresse web "
+        'entre guillemets, commençant par "https://".'
+    )
