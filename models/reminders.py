@@ -213,14 +213,22 @@ def template_fields(
 def salutation(customer: Customer) -> str:
     """« Monsieur, » or « Madame, » when the civilité (or the name) says who; else « Madame, Monsieur, »."""
     for text in (customer.title, customer.name):
-        word = text.strip().split(" ", 1)[0].rstrip(".").casefold() if text.strip() else ""
-        if word in ("m", "monsieur", "mr"):
+        words = [word.rstrip(".,").casefold() for word in text.split()[:3]]
+        if not words:
+            continue
+        if len(words) == 3 and words[1] == "et" and {words[0], words[2]} & _MADAME:
+            break  # « M. et Mme Bernard »: both
+        if words[0] in _MONSIEUR:
             return "Monsieur,"
-        if word in ("mme", "madame", "mlle", "mademoiselle"):
+        if words[0] in _MADAME:
             return "Madame,"
         if customer.title.strip():
             break  # « Société », « SARL »…: a company
     return "Madame, Monsieur,"
+
+
+_MONSIEUR = frozenset({"m", "monsieur", "mr"})
+_MADAME = frozenset({"mme", "madame", "mlle", "mademoiselle"})
 
 
 def history_sentence(reminder: Reminder) -> str:
