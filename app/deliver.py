@@ -10,8 +10,10 @@ the first email of a reminder leaves; a bad one fails that reminder alone, namin
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +38,8 @@ from models.settings import Settings
 from workbook.calls import write_call_list
 
 log = logging.getLogger("relance")
+
+_ROOM_FOR_A_LETTER = 1 << 20  # bytes: below this, a letter that did not become PDF is a full disk
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,8 @@ def _letters(jobs: Sequence[Job], how: Delivery, profiles: Path, outcome: Outcom
         converted = to_pdf(list(docx), how.out_dir, how.converter, profile_dir=profiles)
     except ConversionError as error:
         converted = error.converted
+        if shutil.disk_usage(how.out_dir).free < _ROOM_FOR_A_LETTER:  # LibreOffice could not write them
+            raise write_error(OSError(errno.ENOSPC, "disk full"), how.folder.show(how.out_dir)) from None
     files: dict[Job, _Files] = {}
     for path, (job, roles) in docx.items():
         found = files.setdefault(job, _Files())
@@ -238,11 +244,14 @@ def _emails(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcom
     if how.mail is None or how.journal is None:
         for job, email in messages:
             target = how.out_dir / f"{job.stem}.eml"
-            _part_start(job, "email", [], how)
+            # Its file settles it after a crash: written whole (temporary name, then renamed) or not at all.
+            _part_start(job, "email", [how.folder.show(target)], how)
             try:
                 write_eml(email, target, how.identity.address, how.identity.name, how.identity.reply_to)
             except OSError as error:
-                raise write_error(error, how.folder.show(how.out_dir)) from None
+                problem = write_error(error, how.folder.show(how.out_dir))
+                _fail_part(job, "email", problem.message, how, outcome)
+                raise problem from None
             outcome.eml_files.append(target)
             _part_done(job, "email", [how.folder.show(target)], how, outcome, email.to)
             outcome.emails += 1

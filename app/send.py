@@ -194,7 +194,8 @@ def _resume(
                 journal.part_dropped(row.id, part.part, now(), "canal changé dans la proposition")
             elif part.status in (PLANNED, FAILED):
                 left.add(part.part)
-            elif part.part == "email":  # SENDING: handed over when the run stopped
+            elif part.part == "email" and not any(name.endswith(".eml") for name in part.files):
+                # SENDING: handed over to the server when the run stopped
                 if options.retry_uncertain:
                     journal.part_failed(row.id, "email", now(), "renvoi demandé (--renvoyer-incertains)")
                     left.add("email")

@@ -148,7 +148,9 @@ def uncertain(db: sqlite3.Connection) -> list[ReminderRow]:
     return [
         reminder
         for reminder in reminders(db, statuses=[SENDING])
-        if (email := reminder.part("email")) is not None and email.status == SENDING
+        if (email := reminder.part("email")) is not None
+        and email.status == SENDING
+        and not any(name.endswith(".eml") for name in email.files)  # a file: written or not, no doubt
     ]
 
 

@@ -5,6 +5,7 @@ Every time is passed in by the caller: nothing here reads the clock.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -33,7 +34,7 @@ from journal.rows import (
     summary_status,
 )
 from journal.schema import connect
-from models.errors import RelanceError
+from models.errors import RelanceError, write_error
 from models.records import InvoiceHistory
 from models.sequence import Letter
 from models.settings import CHANNELS
@@ -91,6 +92,9 @@ class Journal:
         except sqlite3.OperationalError as error:  # locked past the busy timeout, disk full...
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
+            if "disk is full" in str(error):
+                # The transaction was rolled back whole: nothing is half-recorded.
+                raise write_error(OSError(errno.ENOSPC, str(error)), str(self.path.parent)) from error
             action = "d'écrire dans" if write else "de lire"
             locked = "locked" in str(error) or "busy" in str(error)
             raise RelanceError(

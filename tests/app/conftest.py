@@ -37,7 +37,12 @@ EMAILS = {"compta@martin.example", "compta@sgee.example", "garage@lemoine.exampl
 
 
 def run(
-    folder: Path, *args: str, interactive: bool = False, answer: str = "", day: str = "2026-11-23"
+    folder: Path,
+    *args: str,
+    interactive: bool = False,
+    answer: str = "",
+    day: str = "2026-11-23",
+    now: datetime = NOW,
 ) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(
@@ -45,7 +50,7 @@ def run(
         ROOT,
         stdout=out,
         stderr=err,
-        now=NOW,
+        now=now,
         ask=lambda question: answer,
         interactive=interactive,
     )
