@@ -21,6 +21,7 @@ from app.config import load_settings
 from app.folder import Folder
 from app.lock import LOCKED, LockHeld, RunLock
 from app.logs import LOG_NAME, close_logging, log_exception, setup_logging
+from app.pipe import PipeSafe
 from app.schedule import parse_schedule, run_command
 from app.schedule import plan as plan_task
 from app.send import SendOptions
@@ -67,12 +68,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _reference_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"« {text} » n'est pas une date AAAA-MM-JJ (ex. 2026-11-23)"
-        ) from None
+    """JJ/MM/AAAA, the French way, or AAAA-MM-JJ."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"« {text} » n'est pas une date JJ/MM/AAAA ou AAAA-MM-JJ (ex. 23/11/2026)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--date",
         type=_reference_date,
-        metavar="AAAA-MM-JJ",
+        metavar="JJ/MM/AAAA",
         help="date de référence : échéances échues au (par défaut : aujourd'hui)",
     )
     scope = parser.add_argument_group("filtres de preparer (remplacent ceux de [filtres] dans relance.toml)")
@@ -157,7 +161,7 @@ def main(
     `now` fixes the clock (tests); `ask` asks the user a question, only when the run is
     `interactive` (default: standard input is a terminal; never under the Task Scheduler).
     """
-    stdout = stdout if stdout is not None else sys.stdout
+    stdout = PipeSafe(stdout if stdout is not None else sys.stdout)  # type: ignore[assignment]
     stderr = stderr if stderr is not None else sys.stderr
     try:
         args = build_parser().parse_args(argv)
@@ -207,6 +211,7 @@ def main(
             _record_run(folder, command, args, started, clock(), code, counts)
         logger.debug("Fin : code de sortie %d", code)
         close_logging()
+        stdout.flush()
     return code
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from email.utils import parseaddr
 from pathlib import Path
 
 from app.folder import Folder
-from mail.config import load_mail_settings, read_env
+from mail.config import is_address, load_mail_settings, read_env
 from mail.message import Email, write_eml
 from mail.smtp import Mailer, SendFailure
 from models.errors import RelanceError
@@ -77,7 +78,11 @@ def notify(folder: Folder, proposal: Proposal, path: Path, out_note: list[str]) 
         target = folder.free_path(
             folder.output, f"notification_{proposal.reference_date.isoformat()}", ".eml"
         )
-        write_eml(email, target, env.get("MAIL_FROM", "") or "relance@example.invalid")
+        # MAIL_FROM may be written « Nom <adresse> »: the .eml wants the bare address, the name apart.
+        name, address = parseaddr(env.get("MAIL_FROM", ""))
+        if not is_address(address):
+            address = "relance@example.invalid"
+        write_eml(email, target, address, env.get("MAIL_FROM_NAME", "").strip() or name)
         out_note.append(f"Pas de serveur SMTP dans .env : notification écrite dans {folder.show(target)}.")
         return
     try:

@@ -114,7 +114,7 @@ def send(
         how = _prepare_delivery(
             folder, settings, today, now, [r for r, _ in todo], journal, options, interactive=ask is not None
         )
-        _summary(todo, how, out)
+        _summary(todo, how, out, simulation=options.simulation)
         if not options.simulation and not _confirmed(options, ask, out):
             return OK
         return _act(folder, path, key, edited, todo, how, lot, out, bool(uncertain))
@@ -228,15 +228,23 @@ def _prepare_delivery(
     )
 
 
-def _summary(todo: list[tuple[Reminder, int | None]], how: Delivery, out: TextIO) -> None:
+def _summary(
+    todo: list[tuple[Reminder, int | None]], how: Delivery, out: TextIO, *, simulation: bool = False
+) -> None:
     reminders = [r for r, _ in todo]
     emails = sum(r.by_email for r in reminders)
     letters = sum(r.by_post for r in reminders)
     calls = sum(r.by_phone for r in reminders)
     total = sum((r.total for r in reminders), ZERO)
     by_email = "par email" if how.mail else "en fichiers .eml (pas de serveur SMTP dans .env)"
+    if simulation:  # what the real run would do: a simulation itself only writes .eml files
+        real = load_mail_settings(read_env(how.folder.env))
+        if real is not None:
+            by_email = f"par le serveur SMTP {real.host} de .env (ici écrits en fichiers .eml)"
+    title = "Simulation (l’envoi réel ferait)" if simulation else "À envoyer"
     out.write(
-        f"À envoyer : {len(reminders)} relance(s) — {emails} email(s) {by_email}, {letters} courrier(s), "
+        f"{title} : {len(reminders)} relance(s) — "
+        f"{emails} email(s) {by_email}, {letters} courrier(s), "
         f"{calls} appel(s) — {plain_amount(total)} au total.\n"
     )
 

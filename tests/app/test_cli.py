@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -162,8 +163,8 @@ def test_missing_folder(tmp_path):
     ("args", "message"),
     [
         (
-            ["--date", "23/11/2026"],
-            "option --date : « 23/11/2026 » n'est pas une date AAAA-MM-JJ (ex. 2026-11-23)",
+            ["--date", "31/02/2026"],
+            "option --date : « 31/02/2026 » n'est pas une date JJ/MM/AAAA ou AAAA-MM-JJ (ex. 23/11/2026)",
         ),
         (
             ["envoyr"],
@@ -181,6 +182,30 @@ def test_bad_command_line_exits_2_in_french(args, message, capsys):
     assert (
         err.splitlines()[-1] == f"Ligne de commande incorrecte : {message}. Aide : python relance.py --help"
     )
+
+
+def test_date_the_french_way(folder):
+    code, out, err = run("preparer", "--dossier", str(folder), "--date", "23/11/2026", "-q")
+    assert (code, out, err) == (0, "Proposition écrite : output/proposition_2026-11-23.xlsx\n", "")
+
+
+def test_a_reader_that_stops_reading_ends_the_run_quietly(tmp_path):
+    """`relance.py etat | head -1`: the reader closes the pipe before Relance has finished writing."""
+    (tmp_path / "input").mkdir()
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "relance.py"), "etat", "--dossier", str(tmp_path)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")
 
 
 def test_help_is_french(capsys):
