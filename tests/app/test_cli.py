@@ -151,6 +151,21 @@ def test_bad_value_in_relance_toml(tmp_path):
     )
 
 
+def test_typos_in_relance_toml_are_named_with_the_closest_name(tmp_path):
+    (tmp_path / "input").mkdir()
+    (tmp_path / "relance.toml").write_text("[relance]\nmontant_minimun = 5\n", encoding="utf-8")
+    assert run("preparer", "--dossier", str(tmp_path))[0::2] == (
+        1,
+        "Erreur : Dans relance.toml, la section [relance] a une clé inconnue « montant_minimun » : "
+        "vouliez-vous dire montant_minimum ?\n",
+    )
+    (tmp_path / "relance.toml").write_text('[pfd]\nconvertisseur = "word"\n', encoding="utf-8")
+    assert run("etat", "--dossier", str(tmp_path))[0::2] == (
+        1,
+        "Erreur : Dans relance.toml, la section [pfd] est inconnue : vouliez-vous dire [pdf] ?\n",
+    )
+
+
 def test_missing_folder(tmp_path):
     code, _, err = run("preparer", "--dossier", str(tmp_path / "absent"))
     assert (code, err) == (
