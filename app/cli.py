@@ -174,7 +174,7 @@ def main(
     clock = (lambda: now) if now else (lambda: datetime.now().replace(microsecond=0))
     if interactive is None:
         interactive = sys.stdin is not None and sys.stdin.isatty() and not args.planifie
-    folder = Folder((args.dossier or default_root).resolve())
+    folder = Folder((args.dossier or default_root).resolve(), program=default_root.resolve())
     command = args.commande or ("planifie" if args.planifie else "suivant")
     logger = setup_logging(
         folder.output / "logs" if folder.root.is_dir() and command != "etat" else None,

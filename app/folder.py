@@ -10,6 +10,7 @@ from pathlib import Path
 from models.errors import RelanceError
 
 PROPOSAL_NAME = re.compile(r"^proposition_(\d{4}-\d{2}-\d{2})(?:_(\d+))?\.xlsx$")
+PROGRAM = Path(__file__).resolve().parent.parent  # the folder of relance.py
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,12 @@ class Folder:
     """Every path of a run, decided once here."""
 
     root: Path
+    program: Path = PROGRAM  # where Relance itself is: its own templates_word/, the demo/ dossier
+
+    @property
+    def is_demo(self) -> bool:
+        """The demonstration dossier shipped with Relance (`--dossier demo`)."""
+        return self.root == self.program / "demo"
 
     @property
     def input(self) -> Path:
@@ -28,7 +35,10 @@ class Folder:
 
     @property
     def templates(self) -> Path:
-        return self.root / "templates_word"
+        """The dossier's own templates_word/, else those shipped with Relance: a dossier per company
+        (or the demo) needs no copy of the letters unless it changes them."""
+        own = self.root / "templates_word"
+        return own if own.is_dir() or self.root == self.program else self.program / "templates_word"
 
     @property
     def config(self) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.deliver import Delivery, Job, Outcome, deliver, file_stem
+from app.demo import check_sender
 from app.folder import Folder
 from app.prepare import current_proposal
 from journal import FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow, read_history
@@ -83,6 +84,8 @@ def send(
     status = edited.status
     if not status.validated:
         raise not_validated(folder, path, status.validated_cell, status.validated_value)
+    if not options.simulation:
+        check_sender(folder, settings.company)
     if not options.simulation and not options.yes and ask is None:
         raise RelanceError(
             "Envoi non confirmé : sans terminal, Relance ne pose pas de question ; "

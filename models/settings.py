@@ -65,6 +65,7 @@ class Company:
     bic: str = ""
     signatory: str = ""
     title: str = ""  # the signatory's position: Gérante, Comptable…
+    legal_notice: str = ""  # « SARL au capital de 10 000 € – RCS Lyon 812 345 678 », for the footer
 
 
 _COMPANY_KEYS = {
@@ -79,6 +80,7 @@ _COMPANY_KEYS = {
     "bic": "bic",
     "signataire": "signatory",
     "fonction": "title",
+    "mentions_legales": "legal_notice",
 }
 
 

@@ -33,16 +33,28 @@ FA-005;C4;01/09/2026;01/10/2026;2 400,00
 """
 PAYMENTS = "Date règlement;Code client;Montant;N° facture\n"
 
+# The shipped relance.toml has an empty sender, which `configurer` fills in; the office's own:
+COMPANY_BLANK = 'nom = ""\nadresse = []\ncode_postal = ""\nville = ""\n'
+COMPANY = (
+    'nom = "Menuiserie Lefèvre SARL"\nadresse = ["3 rue Neuve"]\ncode_postal = "69002"\nville = "Lyon"\n'
+)
+
 EMAILS = {"compta@martin.example", "compta@sgee.example", "garage@lemoine.example"}
 
 
 def run(
-    folder: Path, *args: str, interactive: bool = False, answer: str = "", day: str = "2026-11-23"
+    folder: Path,
+    *args: str,
+    interactive: bool = False,
+    answer: str = "",
+    day: str = "2026-11-23",
+    root: Path = ROOT,
 ) -> tuple[int, str, str]:
+    """Run a command on `folder`; `root` is where relance.py is (its templates, its demo dossier)."""
     out, err = io.StringIO(), io.StringIO()
     code = main(
         [*args, "--dossier", str(folder), "--date", day],
-        ROOT,
+        root,
         stdout=out,
         stderr=err,
         now=NOW,
@@ -67,7 +79,9 @@ def office(tmp_path: Path) -> Path:
     (folder / "input" / "factures.csv").write_text(INVOICES, encoding="cp1252")
     (folder / "input" / "reglements.csv").write_text(PAYMENTS, encoding="utf-8")
     shutil.copytree(ROOT / "templates_word", folder / "templates_word")
-    shutil.copy(ROOT / "relance.toml", folder / "relance.toml")
+    settings = (ROOT / "relance.toml").read_text(encoding="utf-8")
+    assert COMPANY_BLANK in settings
+    (folder / "relance.toml").write_text(settings.replace(COMPANY_BLANK, COMPANY), encoding="utf-8")
     code, _, err = run(folder, "preparer", "-q")
     assert code == 0, err
     validate(folder / "output" / "proposition_2026-11-23.xlsx")
