@@ -7,6 +7,7 @@ Exit codes: 0 done (also "nothing to do"), 1 user error, 2 bad command line, 3 s
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -18,9 +19,11 @@ from typing import TextIO
 
 from app.commands import Request, run
 from app.config import load_settings
+from app.configure import configure
 from app.folder import Folder
 from app.lock import LOCKED, LockHeld, RunLock
 from app.logs import LOG_NAME, close_logging, log_exception, setup_logging
+from app.mailtest import tester_email
 from app.pipe import PipeSafe
 from app.schedule import parse_schedule, run_command
 from app.schedule import plan as plan_task
@@ -39,6 +42,8 @@ COMMANDS = {
     "envoyer": "envoyer la dernière proposition validée (lettres PDF, emails, courriers, appels)",
     "annuler": "annuler le lot LOT déjà envoyé (ses relances ne comptent plus)",
     "etat": "dire ce qui est en attente (proposition à valider, prête à envoyer) et le bilan du journal",
+    "configurer": "indiquer votre société (l'expéditeur des lettres) et votre messagerie, tester l'envoi",
+    "tester-email": "envoyer un email d'essai avec les réglages de .env (à l'adresse ADRESSE si donnée)",
 }
 
 # argparse speaks English; its few messages that users see, in French.
@@ -94,7 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COMMANDE",
         help="; ".join(f"{name} : {text}" for name, text in COMMANDS.items()),
     )
-    parser.add_argument("lot", nargs="?", metavar="LOT", help="pour annuler : le numéro du lot (voir etat)")
+    parser.add_argument(
+        "lot",
+        nargs="?",
+        metavar="LOT",
+        help="pour annuler : le numéro du lot (voir etat) ; pour tester-email : l'adresse du destinataire",
+    )
     parser.add_argument("--oui", action="store_true", help="envoyer sans demander de confirmation")
     parser.add_argument(
         "--simulation",
@@ -155,11 +165,14 @@ def main(
     now: datetime | None = None,
     ask: Callable[[str], str] = input,
     interactive: bool | None = None,
+    secret: Callable[[str], str] | None = None,
 ) -> int:
     """Run one command; return the exit code. `default_root` is the folder of relance.py.
 
     `now` fixes the clock (tests); `ask` asks the user a question, only when the run is
-    `interactive` (default: standard input is a terminal; never under the Task Scheduler).
+    `interactive` (default: standard input is a terminal; never under the Task Scheduler) — `configurer`
+    also reads its answers from a pipe. `secret` asks for a password without echo (default: getpass on
+    a terminal, else `ask`).
     """
     stdout = PipeSafe(stdout if stdout is not None else sys.stdout)  # type: ignore[assignment]
     stderr = stderr if stderr is not None else sys.stderr
@@ -172,8 +185,12 @@ def main(
         stderr.write(f"Ligne de commande incorrecte : {problem}. Aide : python relance.py --help\n")
         return BAD_COMMAND_LINE
     clock = (lambda: now) if now else (lambda: datetime.now().replace(microsecond=0))
+    terminal = sys.stdin is not None and sys.stdin.isatty()
     if interactive is None:
-        interactive = sys.stdin is not None and sys.stdin.isatty() and not args.planifie
+        interactive = terminal and not args.planifie
+    if secret is None:
+        secret = getpass.getpass if terminal and interactive else ask
+    questions = ask if interactive or (args.commande == "configurer" and sys.stdin is not None) else None
     folder = Folder((args.dossier or default_root).resolve(), program=default_root.resolve())
     command = args.commande or ("planifie" if args.planifie else "suivant")
     logger = setup_logging(
@@ -187,7 +204,7 @@ def main(
     logger.debug("Début : %s (dossier %s)", " ".join(argv or []) or command, folder.root)
     code, counts = UNEXPECTED, {}
     try:
-        code, counts = _dispatch(args, command, folder, clock, stdout, ask if interactive else None)
+        code, counts = _dispatch(args, command, folder, clock, stdout, questions, secret)
     except LockHeld as error:
         stderr.write(f"Erreur : {error}\n")
         code = LOCKED
@@ -207,7 +224,7 @@ def main(
         )
         code = UNEXPECTED
     finally:
-        if command not in ("etat", "planifier"):
+        if command not in ("etat", "planifier", "configurer", "tester-email"):
             _record_run(folder, command, args, started, clock(), code, counts)
         logger.debug("Fin : code de sortie %d", code)
         close_logging()
@@ -222,7 +239,12 @@ def _dispatch(
     clock: Callable[[], datetime],
     out: TextIO,
     ask: Callable[[str], str] | None,
+    secret: Callable[[str], str],
 ) -> tuple[int, dict[str, int]]:
+    if command == "configurer":
+        return configure(folder, ask, secret, out), {}
+    if command == "tester-email":
+        return tester_email(folder, args.lot or "", out), {}
     if command == "planifier":
         schedule = parse_schedule(args.jour, args.heure)
         return plan_task(
@@ -244,7 +266,7 @@ def _dispatch(
     )
     folder.ensure_output()
     with RunLock(folder.output, command, clock()):
-        return run(request, folder, settings, clock, out, ask)
+        return run(request, folder, settings, clock, out, ask, secret=secret)
 
 
 # option -> field of models.filters.Filters
@@ -273,7 +295,7 @@ def _inconsistent(args: argparse.Namespace) -> str:
     """What the parser cannot check alone; empty when the arguments make sense."""
     if args.commande == "annuler" and not args.lot:
         return "annuler : indiquez le numéro du lot, par exemple « annuler 2026-11-23-1 »"
-    if args.lot and args.commande != "annuler":
+    if args.lot and args.commande not in ("annuler", "tester-email"):
         return f"argument en trop : {args.lot}"
     if args.commande not in (None, "preparer") and any(
         getattr(args, option) is not None for option in _FILTER_OPTIONS

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import TextIO
 
 from app.cancel import cancel
+from app.configure import configure
+from app.demo import needs_setup
 from app.folder import Folder
 from app.prepare import prepare, summary
 from app.scheduled import scheduled_run
@@ -39,9 +41,19 @@ def run(
     now: Callable[[], datetime],
     out: TextIO,
     ask: Callable[[str], str] | None,
+    *,
+    secret: Callable[[str], str] | None = None,
 ) -> tuple[int, dict[str, int]]:
     """The exit code and a few counts for the journal's list of runs."""
     command = request.command
+    if command == "suivant" and ask is not None and needs_setup(folder, settings.company):
+        # The first double-click: no sender of one's own yet (or the demo's), or no .env.
+        out.write(
+            "Relance n'est pas encore configurée pour votre société (l'expéditeur des lettres, l'envoi "
+            "des emails).\n"
+        )
+        if _yes(ask, "La configurer maintenant ? [O/n] "):
+            return configure(folder, ask, secret, out), {}
     if command == "annuler":
         cancel(folder, request.lot, now(), out)
         return 0, {}
@@ -74,6 +86,10 @@ def _validated_waiting(folder: Folder, out: TextIO, ask: Callable[[str], str] | 
         "puis relancez Relance.\n"
     )
     return False
+
+
+def _yes(ask: Callable[[str], str], question: str) -> bool:
+    return ask(question).strip().lower() in ("", "o", "oui")
 
 
 def _prepare_instead(ask: Callable[[str], str] | None) -> bool:

@@ -82,6 +82,8 @@ def office(tmp_path: Path) -> Path:
     settings = (ROOT / "relance.toml").read_text(encoding="utf-8")
     assert COMPANY_BLANK in settings
     (folder / "relance.toml").write_text(settings.replace(COMPANY_BLANK, COMPANY), encoding="utf-8")
+    # Configured (a sender, a .env), without an SMTP server: emails become .eml files.
+    (folder / ".env").write_text("SMTP_HOST=\n", encoding="utf-8")
     code, _, err = run(folder, "preparer", "-q")
     assert code == 0, err
     validate(folder / "output" / "proposition_2026-11-23.xlsx")

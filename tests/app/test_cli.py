@@ -185,7 +185,8 @@ def test_missing_folder(tmp_path):
         (
             ["envoyr"],
             "option COMMANDE : choix inconnu : 'envoyr' "
-            "(possibles : 'planifier', 'preparer', 'envoyer', 'annuler', 'etat')",
+            "(possibles : 'planifier', 'preparer', 'envoyer', 'annuler', 'etat', 'configurer', "
+            "'tester-email')",
         ),
         (["--inconnu"], "arguments non reconnus : --inconnu"),
         (["-q", "-v"], "option -v/--verbose : incompatible avec l'option -q/--quiet"),
