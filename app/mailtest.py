@@ -49,7 +49,7 @@ def tester_email(folder: Folder, to: str, out: TextIO) -> int:
     recipient = (to or settings.notify or settings.sender).strip()
     if not is_address(recipient):
         raise RelanceError(f"« {recipient} » n'est pas une adresse email valide (ex. moi@exemple.fr).")
-    log.info("Email d'essai à %s par %s:%d", recipient, settings.host, settings.port)
+    log.debug("Email d'essai à %s par %s:%d", recipient, settings.host, settings.port)
     send_trial(settings, recipient)
     out.write(
         f"Email d'essai envoyé à {recipient} par {settings.host} : vérifiez votre boîte de réception "
