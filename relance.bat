@@ -34,19 +34,18 @@ echo puis double-cliquez à nouveau sur relance.bat.
 set "CODE=1"
 goto fin
 
+:installation_ratee
+REM install.py a dit ce qui n'allait pas ; un .venv à moitié créé a été effacé.
+set "CODE=1"
+goto fin
+
 :installer
 REM Ne fait rien (en un instant) quand .venv est à jour ; sinon installe, avec quelques lignes en français.
-%PYTHON% app\install.py
-if errorlevel 1 (
-  set "CODE=1"
-  goto fin
-)
-
+%PYTHON% app\install.py || goto installation_ratee
 ".venv\Scripts\python.exe" relance.py %*
 set "CODE=%ERRORLEVEL%"
 
 :fin
-popd
 REM Le code de sortie de Python est rendu tel quel :
 REM le Planificateur l'affiche comme « Résultat de la dernière exécution ».
 if defined PLANIFIE exit /b %CODE%

@@ -1,5 +1,6 @@
-"""The Windows start: relance.bat and planifier.bat (their text: no cmd.exe here) and app/install.py,
-which they run before each start (for real: a venv, pip, the install log)."""
+"""The Windows start: planifier.bat and the line endings of the .bat files (their text: no cmd.exe here;
+relance.bat's own logic is checked in test_schedule.py), and app/install.py, which relance.bat runs
+before each start (for real: a venv, pip, the install log)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from app.install import LOG, STAMP, install, venv_python
 from app.schedule import DAYS, parse_schedule
 from tests.conftest import ROOT
 
-BAT = (ROOT / "relance.bat").read_bytes().decode("utf-8")
 PLANIFIER = (ROOT / "planifier.bat").read_bytes().decode("utf-8")
 
 
@@ -39,31 +39,14 @@ def test_bat_files_are_crlf_on_checkout_and_lf_in_the_repository(name):
     assert listed.split()[:2] == ["i/lf", "w/crlf"], listed
 
 
-def test_relance_bat_installs_then_runs_relance_with_the_venv_python():
-    lines = commands(BAT)
-    install_at = lines.index("%PYTHON% app\\install.py")
-    run_at = lines.index('".venv\\Scripts\\python.exe" relance.py %*')
-    assert install_at < run_at
-    assert lines[install_at + 1] == "if errorlevel 1 ("  # a failed installation never starts Relance
-    # the venv's python when there is one, else the computer's (py launcher first), 3.11 at least
-    assert lines.index('set "PYTHON=.venv\\Scripts\\python.exe"') < lines.index('set "PYTHON=py -3"')
-    assert BAT.count("sys.version_info < (3, 11)") == 2
-    assert (ROOT / "app" / "install.py").is_file()
-
-
-def test_relance_bat_never_waits_for_a_key_under_the_scheduler_or_when_called_by_planifier():
-    lines = commands(BAT)
-    end = lines.index(":fin")
-    tail = lines[end:]
-    assert tail.index("if defined PLANIFIE exit /b %CODE%") < tail.index('if not "%CODE%"=="0" pause')
-    assert tail.index("if defined RELANCE_SANS_PAUSE exit /b %CODE%") < tail.index(
-        'if not "%CODE%"=="0" pause'
-    )
-    assert 'for %%A in (%*) do if /i "%%~A"=="--planifie" set "PLANIFIE=1"' in lines
-
-
 def test_planifier_bat_asks_day_and_hour_and_calls_relance_bat():
     lines = commands(PLANIFIER)
+    assert lines[:2] == ["@echo off", "chcp 65001 >nul"]
+    for line in PLANIFIER.splitlines():
+        if line.strip().upper().startswith("REM "):
+            assert "%" not in line, line  # cmd expands % even in comments
+        if line.strip().startswith("echo "):
+            assert not re.search(r"[&|<>%]", line), line
     assert 'set "RELANCE_SANS_PAUSE=1"' in lines  # one pause, its own
     assert 'call "%~dp0relance.bat" planifier --jour "%JOUR%" --heure "%HEURE%"' in lines
     assert 'call "%~dp0relance.bat" planifier %*' in lines
