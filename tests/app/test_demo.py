@@ -4,6 +4,7 @@ never signs letters from another folder; input/ ships empty with a note the read
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -104,11 +105,14 @@ def test_a_sender_is_needed_to_send(program):
 
 
 def test_input_ships_empty_with_a_note_the_reader_ignores(tmp_path):
-    shipped = sorted(p.name for p in (ROOT / "input").iterdir())
-    assert shipped == ["LISEZMOI.txt"]
+    shipped = subprocess.run(
+        ["git", "ls-files", "input"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shipped == ["input/LISEZMOI.txt"]  # the user's exports never go into the repository
+    (tmp_path / "input").mkdir()
+    shutil.copy(ROOT / "input" / "LISEZMOI.txt", tmp_path / "input" / "LISEZMOI.txt")
     with pytest.raises(RelanceError, match=r"^Aucun fichier de factures dans "):
-        find_files(ROOT / "input")
-    shutil.copytree(ROOT / "input", tmp_path / "input")
+        find_files(tmp_path / "input")
     (tmp_path / "input" / "factures.csv").write_text(
         "N° facture;Code client;Date facture;Échéance;Montant TTC\nF1;C1;01/05/2026;31/05/2026;120,00\n",
         encoding="utf-8",
