@@ -1,8 +1,8 @@
 @echo off
 chcp 65001 >nul
 REM Relance pour Windows : double-cliquez sur ce fichier, ou tapez « relance.bat COMMANDE » dans une console.
-REM Le premier lancement installe Relance (dossier .venv) ;
-REM ensuite, il lance relance.py avec les arguments donnés.
+REM Il installe Relance la première fois (dossier .venv), le met à jour quand requirements.txt change
+REM (app\install.py, détails dans output\logs\installation.log), puis lance relance.py avec les arguments donnés.
 setlocal DisableDelayedExpansion
 set "PYTHONUTF8=1"
 set "PYTHONIOENCODING=utf-8"
@@ -21,34 +21,27 @@ setlocal EnableDelayedExpansion
 if /i not "!CMDCMDLINE:/c=!"=="!CMDCMDLINE!" if /i not "!CMDCMDLINE:%~nx0=!"=="!CMDCMDLINE!" set "DOUBLECLIC=1"
 endlocal & set "DOUBLECLIC=%DOUBLECLIC%"
 
-if exist ".venv\Scripts\python.exe" goto lancer
-echo Installation de Relance (une seule fois, quelques minutes)...
-REM Le lanceur py d'abord, sinon python ; il faut Python 3.11 ou plus récent.
+REM Le Python de .venv s'il existe ; sinon celui de l'ordinateur (le lanceur py d'abord), 3.11 ou plus récent.
+set "PYTHON=.venv\Scripts\python.exe"
+if exist "%PYTHON%" goto installer
 set "PYTHON=py -3"
-%PYTHON% -c "import sys; sys.exit(sys.version_info < (3, 11))" >nul 2>&1 && goto python_trouve
+%PYTHON% -c "import sys; sys.exit(sys.version_info < (3, 11))" >nul 2>&1 && goto installer
 set "PYTHON=python"
-%PYTHON% -c "import sys; sys.exit(sys.version_info < (3, 11))" >nul 2>&1 && goto python_trouve
+%PYTHON% -c "import sys; sys.exit(sys.version_info < (3, 11))" >nul 2>&1 && goto installer
 echo Relance a besoin de Python 3.11 ou plus récent, introuvable sur cet ordinateur.
 echo Installez-le depuis https://www.python.org/downloads/ en cochant « Add python.exe to PATH »,
 echo puis double-cliquez à nouveau sur relance.bat.
 set "CODE=1"
 goto fin
 
-:python_trouve
-%PYTHON% -m venv .venv || goto installation_ratee
-".venv\Scripts\python.exe" -m pip install --disable-pip-version-check -r requirements.txt || goto installation_ratee
-echo Installation terminée.
-echo.
-goto lancer
-
 :installation_ratee
-REM Un .venv à moitié installé ferait croire au prochain lancement que tout est prêt : on l'efface.
-rmdir /s /q .venv 2>nul
-echo L'installation a échoué (voir les messages ci-dessus). Vérifiez la connexion Internet, puis relancez.
+REM install.py a dit ce qui n'allait pas ; un .venv à moitié créé a été effacé.
 set "CODE=1"
 goto fin
 
-:lancer
+:installer
+REM Ne fait rien (en un instant) quand .venv est à jour ; sinon installe, avec quelques lignes en français.
+%PYTHON% app\install.py || goto installation_ratee
 ".venv\Scripts\python.exe" relance.py %*
 set "CODE=%ERRORLEVEL%"
 
@@ -56,6 +49,8 @@ set "CODE=%ERRORLEVEL%"
 REM Le code de sortie de Python est rendu tel quel :
 REM le Planificateur l'affiche comme « Résultat de la dernière exécution ».
 if defined PLANIFIE exit /b %CODE%
+REM planifier.bat (ou un autre script) s'occupe lui-même de garder la fenêtre ouverte.
+if defined RELANCE_SANS_PAUSE exit /b %CODE%
 if not "%CODE%"=="0" pause
 if "%CODE%"=="0" if defined DOUBLECLIC pause
 exit /b %CODE%

@@ -7,6 +7,7 @@ Exit codes: 0 done (also "nothing to do"), 1 user error, 2 bad command line, 3 s
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -18,9 +19,12 @@ from typing import TextIO
 
 from app.commands import Request, run
 from app.config import load_run_config, load_settings
+from app.configure import configure
 from app.folder import Folder
 from app.lock import LOCKED, LockHeld, RunLock
 from app.logs import LOG_NAME, close_logging, log_exception, setup_logging
+from app.mailtest import tester_email
+from app.pipe import PipeSafe
 from app.rates import load_rates
 from app.schedule import parse_schedule, run_command
 from app.schedule import plan as plan_task
@@ -40,6 +44,8 @@ COMMANDS = {
     "annuler": "annuler le lot LOT déjà envoyé (ses relances ne comptent plus)",
     "etat": "dire ce qui est en attente (proposition à valider, prête à envoyer) et le bilan du journal",
     "taux": "récupérer sur le site de la BCE son taux de refinancement de chaque semestre (taux_bce.toml)",
+    "configurer": "indiquer votre société (l'expéditeur des lettres) et votre messagerie, tester l'envoi",
+    "tester-email": "envoyer un email d'essai avec les réglages de .env (à l'adresse ADRESSE si donnée)",
 }
 
 # argparse speaks English; its few messages that users see, in French.
@@ -69,12 +75,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _reference_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"« {text} » n'est pas une date AAAA-MM-JJ (ex. 2026-11-23)"
-        ) from None
+    """JJ/MM/AAAA, the French way, or AAAA-MM-JJ."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"« {text} » n'est pas une date JJ/MM/AAAA ou AAAA-MM-JJ (ex. 23/11/2026)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COMMANDE",
         help="; ".join(f"{name} : {text}" for name, text in COMMANDS.items()),
     )
-    parser.add_argument("lot", nargs="?", metavar="LOT", help="pour annuler : le numéro du lot (voir etat)")
+    parser.add_argument(
+        "lot",
+        nargs="?",
+        metavar="LOT",
+        help="pour annuler : le numéro du lot (voir etat) ; pour tester-email : l'adresse du destinataire",
+    )
     parser.add_argument("--oui", action="store_true", help="envoyer sans demander de confirmation")
     parser.add_argument(
         "--simulation",
@@ -115,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--date",
         type=_reference_date,
-        metavar="AAAA-MM-JJ",
+        metavar="JJ/MM/AAAA",
         help="date de référence : échéances échues au (par défaut : aujourd'hui)",
     )
     scope = parser.add_argument_group("filtres de preparer (remplacent ceux de [filtres] dans relance.toml)")
@@ -153,13 +167,16 @@ def main(
     now: datetime | None = None,
     ask: Callable[[str], str] = input,
     interactive: bool | None = None,
+    secret: Callable[[str], str] | None = None,
 ) -> int:
     """Run one command; return the exit code. `default_root` is the folder of relance.py.
 
     `now` fixes the clock (tests); `ask` asks the user a question, only when the run is
-    `interactive` (default: standard input is a terminal; never under the Task Scheduler).
+    `interactive` (default: standard input is a terminal; never under the Task Scheduler) — `configurer`
+    also reads its answers from a pipe. `secret` asks for a password without echo (default: getpass on
+    a terminal, else `ask`).
     """
-    stdout = stdout if stdout is not None else sys.stdout
+    stdout = PipeSafe(stdout if stdout is not None else sys.stdout)  # type: ignore[assignment]
     stderr = stderr if stderr is not None else sys.stderr
     try:
         args = build_parser().parse_args(argv)
@@ -170,9 +187,13 @@ def main(
         stderr.write(f"Ligne de commande incorrecte : {problem}. Aide : python relance.py --help\n")
         return BAD_COMMAND_LINE
     clock = (lambda: now) if now else (lambda: datetime.now().replace(microsecond=0))
+    terminal = sys.stdin is not None and sys.stdin.isatty()
     if interactive is None:
-        interactive = sys.stdin is not None and sys.stdin.isatty() and not args.planifie
-    folder = Folder((args.dossier or default_root).resolve())
+        interactive = terminal and not args.planifie
+    if secret is None:
+        secret = getpass.getpass if terminal and interactive else ask
+    questions = ask if interactive or (args.commande == "configurer" and sys.stdin is not None) else None
+    folder = Folder((args.dossier or default_root).resolve(), program=default_root.resolve())
     command = args.commande or ("planifie" if args.planifie else "suivant")
     env, env_error = _read_env(folder)  # once: the log must mask the password from its first line
     logger = setup_logging(
@@ -186,9 +207,7 @@ def main(
     logger.debug("Début : %s (dossier %s)", " ".join(argv or []) or command, folder.root)
     code, counts = UNEXPECTED, {}
     try:
-        code, counts = _dispatch(
-            args, command, folder, clock, stdout, ask if interactive else None, (env, env_error)
-        )
+        code, counts = _dispatch(args, command, folder, clock, stdout, questions, secret, (env, env_error))
     except LockHeld as error:
         stderr.write(f"Erreur : {error}\n")
         code = LOCKED
@@ -208,10 +227,11 @@ def main(
         )
         code = UNEXPECTED
     finally:
-        if command not in ("etat", "planifier"):
+        if command not in ("etat", "planifier", "configurer", "tester-email"):
             _record_run(folder, command, args, started, clock(), code, counts)
         logger.debug("Fin : code de sortie %d", code)
         close_logging()
+        stdout.flush()
     return code
 
 
@@ -222,8 +242,13 @@ def _dispatch(
     clock: Callable[[], datetime],
     out: TextIO,
     ask: Callable[[str], str] | None,
+    secret: Callable[[str], str],
     env: tuple[dict[str, str], RelanceError | None],
 ) -> tuple[int, dict[str, int]]:
+    if command == "configurer":
+        return configure(folder, ask, secret, out), {}
+    if command == "tester-email":
+        return tester_email(folder, args.lot or "", out), {}
     if command == "planifier":
         schedule = parse_schedule(args.jour, args.heure)
         return plan_task(
@@ -245,7 +270,7 @@ def _dispatch(
     )
     folder.ensure_output()
     with RunLock(folder.output, command, clock()):
-        return run(request, folder, config, clock, out, ask)
+        return run(request, folder, config, clock, out, ask, secret=secret)
 
 
 # option -> field of models.filters.Filters
@@ -274,7 +299,7 @@ def _inconsistent(args: argparse.Namespace) -> str:
     """What the parser cannot check alone; empty when the arguments make sense."""
     if args.commande == "annuler" and not args.lot:
         return "annuler : indiquez le numéro du lot, par exemple « annuler 2026-11-23-1 »"
-    if args.lot and args.commande != "annuler":
+    if args.lot and args.commande not in ("annuler", "tester-email"):
         return f"argument en trop : {args.lot}"
     if args.commande not in (None, "preparer") and any(
         getattr(args, option) is not None for option in _FILTER_OPTIONS

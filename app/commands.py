@@ -12,6 +12,8 @@ from typing import TextIO
 
 from app.cancel import cancel
 from app.config import RunConfig
+from app.configure import configure
+from app.demo import needs_setup
 from app.folder import Folder
 from app.prepare import prepare, summary
 from app.proposals import newest, waiting
@@ -41,10 +43,20 @@ def run(
     now: Callable[[], datetime],
     out: TextIO,
     ask: Callable[[str], str] | None,
+    *,
+    secret: Callable[[str], str] | None = None,
 ) -> tuple[int, dict[str, int]]:
     """The exit code and a few counts for the journal's list of runs."""
     command = request.command
     settings = config.settings
+    if command == "suivant" and ask is not None and needs_setup(folder, settings.company):
+        # The first double-click: no sender of one's own yet (or the demo's), or no .env.
+        out.write(
+            "Relance n'est pas encore configurée pour votre société (l'expéditeur des lettres, l'envoi "
+            "des emails).\n"
+        )
+        if _yes(ask, "La configurer maintenant ? [O/n] "):
+            return configure(folder, ask, secret, out), {}
     if command == "annuler":
         cancel(folder, request.lot, now(), out, confirmed=request.options.yes, ask=ask)
         return 0, {}
@@ -96,6 +108,10 @@ def _something_waits(folder: Folder) -> bool:
     """A proposal that proposes something waits for validation (an empty one is simply replaced)."""
     found = waiting(folder)
     return bool(found) and (found[0].status is None or found[0].status.to_chase != 0)
+
+
+def _yes(ask: Callable[[str], str], question: str) -> bool:
+    return ask(question).strip().lower() in ("", "o", "oui")
 
 
 def _prepare_instead(ask: Callable[[str], str] | None) -> bool:

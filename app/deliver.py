@@ -15,6 +15,7 @@ import logging
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -110,7 +111,9 @@ def attachment_name(reminder: Reminder, settings: Settings, day: date) -> str:
 
 
 def _safe(text: str) -> str:
-    return re.sub(r"[^\w-]+", "_", text).strip("_")
+    """Letters, digits, - and _ only, accents dropped: a name every mail program and file system keeps."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9-]+", "_", plain).strip("_")
 
 
 def deliver(jobs: Sequence[Job], how: Delivery) -> Outcome:

@@ -23,11 +23,20 @@ def inside(path: Path, folder: Path) -> bool:
         return False
 
 
+PROGRAM = Path(__file__).resolve().parent.parent  # the folder of relance.py
+
+
 @dataclass(frozen=True)
 class Folder:
     """Every path of a run, decided once here."""
 
     root: Path
+    program: Path = PROGRAM  # where Relance itself is: its own templates_word/, the demo/ dossier
+
+    @property
+    def is_demo(self) -> bool:
+        """The demonstration dossier shipped with Relance (`--dossier demo`)."""
+        return self.root == self.program / "demo"
 
     @property
     def input(self) -> Path:
@@ -39,7 +48,10 @@ class Folder:
 
     @property
     def templates(self) -> Path:
-        return self.root / "templates_word"
+        """The dossier's own templates_word/, else those shipped with Relance: a dossier per company
+        (or the demo) needs no copy of the letters unless it changes them."""
+        own = self.root / "templates_word"
+        return own if own.is_dir() or self.root == self.program else self.program / "templates_word"
 
     @property
     def config(self) -> Path:

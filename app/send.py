@@ -12,6 +12,7 @@ from typing import TextIO
 
 from app.config import RunConfig
 from app.deliver import Delivery, Job, Outcome, deliver, file_stem
+from app.demo import check_sender
 from app.folder import Folder
 from app.prepare import current_proposal
 from app.proposals import lot_key, newest
@@ -19,6 +20,7 @@ from journal import CANCELLED, FAILED, PLANNED, SENDING, SENT, Journal, LotRow, 
 from journal.rows import parts_of
 from letters.pdf import choose_converter, find_soffice, word_installed
 from letters.templates import check_templates
+from mail.config import MailSettings
 from mail.smtp import Mailer
 from models.errors import RelanceError
 from models.problems import Problems
@@ -101,6 +103,8 @@ def _send(
     assert status is not None
     if not status.validated:
         raise not_validated(folder, path, status.validated_cell, status.validated_value)
+    if not options.simulation:
+        check_sender(folder, settings.company)
     if not options.simulation and not options.yes and ask is None:
         raise RelanceError(
             "Envoi non confirmé : sans terminal, Relance ne pose pas de question ; "
@@ -142,10 +146,18 @@ def _send(
             _archive(folder, path, journal, lot, out)
         return SOME_FAILED if uncertain else OK
     how = _prepare_delivery(folder, config, today, now, todo, journal, options, interactive=ask is not None)
-    _summary(todo, how, options, out)
+    _summary(todo, how, options, out, _real_smtp(config) if options.simulation else how.mail)
     if not options.simulation and not _confirmed(options, ask, out):
         return OK
     return _act(folder, path, key, status.reference_date, todo, how, lot, out, bool(uncertain))
+
+
+def _real_smtp(config: RunConfig) -> MailSettings | None:
+    """What a real run would send through, for a simulation to say (a wrong .env: as if none)."""
+    try:
+        return config.smtp()
+    except RelanceError:
+        return None
 
 
 def _lots(folder: Folder) -> list[LotRow]:
@@ -265,20 +277,23 @@ def _prepare_delivery(
     )
 
 
-def _summary(todo: list[_Todo], how: Delivery, options: SendOptions, out: TextIO) -> None:
+def _summary(
+    todo: list[_Todo], how: Delivery, options: SendOptions, out: TextIO, smtp: MailSettings | None
+) -> None:
+    """What is about to happen; for a simulation, what the real run would do (`smtp`: its server)."""
     emails = sum("email" in t.parts for t in todo)
     letters = sum("courrier" in t.parts for t in todo)
     calls = sum("telephone" in t.parts for t in todo)
     total = sum((t.reminder.total for t in todo), ZERO)
-    if options.simulation:
-        by_email = "simulés en fichiers .eml"
-    elif how.mail:
-        by_email = f"par email ({how.mail.host})"
-    else:
+    if smtp is None:
         by_email = "en fichiers .eml (pas de serveur SMTP dans .env)"
-    verb = "Simulation de l'envoi" if options.simulation else "À envoyer"
+    elif options.simulation:
+        by_email = f"par le serveur SMTP {smtp.host} de .env (ici écrits en fichiers .eml)"
+    else:
+        by_email = f"par email ({smtp.host})"
+    title = "Simulation (l’envoi réel ferait)" if options.simulation else "À envoyer"
     out.write(
-        f"{verb} : {len(todo)} relance(s) — {emails} email(s) {by_email}, {letters} courrier(s), "
+        f"{title} : {len(todo)} relance(s) — {emails} email(s) {by_email}, {letters} courrier(s), "
         f"{calls} appel(s) — {plain_amount(total)} au total ; lettres datées du "
         f"{how.letter_date.strftime('%d/%m/%Y')}.\n"
     )

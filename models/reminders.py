@@ -272,6 +272,8 @@ def legal_mentions(company: Company) -> str:
         parts.append(f"SIRET {company.siret}")
     if company.vat:
         parts.append(f"TVA {company.vat}")
+    if company.legal_notice:
+        parts.append(company.legal_notice)
     return " – ".join(parts)
 
 

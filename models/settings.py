@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from models.calendar import COUNTINGS
 from models.errors import RelanceError
 from models.filters import Filters
 from models.penalties import DEFAULT_ECB, PenaltyRates
+from models.text import fold
 
 # Channel codes as written in relance.toml, and their French labels in the workbook.
 CHANNELS = {
@@ -67,6 +69,7 @@ class Company:
     capital: str = ""  # share capital, « 10 000 » or « 10 000 € »
     registry: str = ""  # RCS: city and number, « Lyon 812 345 678 »
     vat: str = ""  # intra-community VAT number
+    legal_notice: str = ""  # any other mention for the footer, as written (« Membre d'une AGA… »)
 
 
 _COMPANY_KEYS = {
@@ -85,6 +88,7 @@ _COMPANY_KEYS = {
     "capital": "capital",
     "rcs": "registry",
     "tva": "vat",
+    "mentions_legales": "legal_notice",
 }
 
 
@@ -120,15 +124,25 @@ class Settings:
         return self.levels[-1].number
 
 
+# Every name relance.toml may hold: a typo is refused with the closest of them, never silently ignored.
+SECTIONS = ("relance", "societe", "penalites", "pdf", "niveaux", "filtres", "interface", "colonnes")
+RELANCE_KEYS = ("montant_minimum", "modes_exclus", "delai_paiement_defaut", "decompte", "region")
+INTERFACE_KEYS = ("ouvrir_proposition",)
+PDF_KEYS = ("convertisseur",)
+PENALTY_KEYS = ("taux_bce", "marge", "taux_contractuel", "source_bce")
+
+
 def settings_from_mapping(
     data: Mapping[str, Any], source: str = "relance.toml", fetched: Mapping[str, Decimal] | None = None
 ) -> Settings:
-    """Check the parsed configuration and build the settings; a wrong value names its key.
+    """Check the parsed configuration and build the settings; a wrong value or an unknown name is named.
 
     `fetched`: ECB rates by half-year fetched from the ECB (taux_bce.toml); they complete the shipped
     ones, and a rate written in [penalites] taux_bce always wins over both.
     """
+    _known_sections(data, source)
     relance = _table(data, "relance", source)
+    _known_keys(relance, "relance", RELANCE_KEYS, source)
     kwargs: dict[str, Any] = {}
     if "montant_minimum" in relance:
         kwargs["minimum_amount"] = _decimal(relance["montant_minimum"], "relance.montant_minimum", source)
@@ -156,6 +170,7 @@ def settings_from_mapping(
     if "source_bce" in penalties:
         kwargs["ecb_source"] = _url(penalties["source_bce"], "penalites.source_bce", source)
     interface = _table(data, "interface", source)
+    _known_keys(interface, "interface", INTERFACE_KEYS, source)
     if "ouvrir_proposition" in interface:
         if not isinstance(interface["ouvrir_proposition"], bool):
             raise _bad(source, "interface.ouvrir_proposition", "true ou false")
@@ -165,7 +180,9 @@ def settings_from_mapping(
     columns = _table(data, "colonnes", source)
     checked: dict[str, dict[str, str]] = {}
     for kind, mapping in columns.items():
-        if kind not in FILE_KINDS or not isinstance(mapping, dict):
+        if kind not in FILE_KINDS:
+            raise unknown_section(source, kind, FILE_KINDS, prefix="colonnes.")
+        if not isinstance(mapping, dict):
             raise _bad(source, f"colonnes.{kind}", f"une table parmi {', '.join(FILE_KINDS)}")
         for name, header in mapping.items():
             if not isinstance(header, str) or not header.strip():
@@ -174,6 +191,7 @@ def settings_from_mapping(
     kwargs["columns"] = checked
     kwargs["company"] = _company(_table(data, "societe", source), source)
     pdf = _table(data, "pdf", source)
+    _known_keys(pdf, "pdf", PDF_KEYS, source)
     if "convertisseur" in pdf:
         if pdf["convertisseur"] not in CONVERTERS:
             raise _bad(source, "pdf.convertisseur", "auto, word ou libreoffice")
@@ -215,10 +233,7 @@ _HALF_YEAR = re.compile(r"\d{4}-S[12]")
 def _rates(table: Mapping[str, Any], source: str, fetched: Mapping[str, Decimal]) -> PenaltyRates:
     """[penalites]: taux_bce per half-year (the table shipped in relance.toml), marge, taux_contractuel;
     the user's taux_bce over the `fetched` rates over the shipped ones."""
-    allowed = ("taux_bce", "marge", "taux_contractuel", "source_bce")
-    for key in table:
-        if key not in allowed:
-            raise _unknown_key(source, "penalites", key, allowed)
+    _known_keys(table, "penalites", PENALTY_KEYS, source)
     ecb = {**DEFAULT_ECB, **fetched}
     rates = table.get("taux_bce", {})
     if not isinstance(rates, dict):
@@ -260,6 +275,12 @@ def _company(table: Mapping[str, Any], source: str) -> Company:
 
 
 _LEVEL_KEYS = ("numero", "libelle", "jours_apres_echeance", "canal", "modele")
+LEVEL_KEYS = (
+    *_LEVEL_KEYS,
+    "jours_depuis_relance_precedente",
+    "delai_paiement",
+    "reclamer_penalites",
+)
 
 
 def _levels(raw: Any, source: str) -> tuple[Level, ...]:
@@ -270,6 +291,7 @@ def _levels(raw: Any, source: str) -> tuple[Level, ...]:
         where = f"niveaux n°{index}"
         if not isinstance(item, dict):
             raise _bad(source, where, "une table [[niveaux]]")
+        _known_keys(item, where, LEVEL_KEYS, source, where=f"le niveau n°{index} ([[niveaux]])")
         missing = [k for k in _LEVEL_KEYS if k not in item]
         if missing:
             raise RelanceError(f"Dans {source}, le {where} n'a pas de clé {', '.join(missing)}.")
@@ -333,10 +355,75 @@ def _url(value: Any, key: str, source: str) -> str:
 
 
 def _unknown_key(source: str, section: str, key: str, allowed: Iterable[str]) -> RelanceError:
-    return RelanceError(
-        f"Dans {source}, la section [{section}] a une clé inconnue « {key} » "
-        f"(clés possibles : {', '.join(allowed)})."
-    )
+    return unknown_key(source, f"la section [{section}]", key, allowed)
+
+
+def _known_keys(
+    table: Mapping[str, Any], section: str, allowed: Iterable[str], source: str, where: str = ""
+) -> None:
+    for key in table:
+        if key not in allowed:
+            raise unknown_key(source, where or f"la section [{section}]", key, allowed)
+
+
+def _known_sections(data: Mapping[str, Any], source: str) -> None:
+    for name, value in data.items():
+        if name in SECTIONS:
+            continue
+        if isinstance(value, dict | list):
+            raise unknown_section(source, name, SECTIONS)
+        # A key written above every section: TOML leaves it outside any table.
+        owner = next((section for section, keys in _KEYS_BY_SECTION.items() if fold(name) in keys), "")
+        if owner:
+            raise RelanceError(
+                f"Dans {source}, la clé « {name} » est en dehors de toute section : "
+                f"placez-la sous la ligne [{owner}]."
+            )
+        raise RelanceError(
+            f"Dans {source}, la clé « {name} », en dehors de toute section, est inconnue : "
+            "supprimez-la ou corrigez son nom."
+        )
+
+
+def closest(name: str, allowed: Iterable[str]) -> str:
+    """The allowed name that `name` was most likely meant to be, ignoring case and accents; "" if none."""
+    folded = {fold(a): a for a in allowed}
+    found = difflib.get_close_matches(fold(name), list(folded), n=1, cutoff=0.6)
+    return folded[found[0]] if found else ""
+
+
+def unknown_key(source: str, where: str, key: str, allowed: Iterable[str]) -> RelanceError:
+    """« … a une clé inconnue « montant_minimun » : vouliez-vous dire montant_minimum ? », or the list."""
+    allowed = list(allowed)
+    head = f"Dans {source}, {where} a une clé inconnue « {key} »"
+    guess = closest(key, allowed)
+    if guess:
+        return RelanceError(f"{head} : vouliez-vous dire {guess} ?")
+    return RelanceError(f"{head} (clés possibles : {', '.join(allowed)}).")
+
+
+def unknown_section(source: str, name: str, allowed: Iterable[str], prefix: str = "") -> RelanceError:
+    """« la section [pfd] est inconnue : vouliez-vous dire [pdf] ? », or the list; `prefix`: "colonnes."."""
+
+    def shown(section: str) -> str:
+        return "[[niveaux]]" if section == "niveaux" and not prefix else f"[{prefix}{section}]"
+
+    allowed = list(allowed)
+    head = f"Dans {source}, la section {shown(name)} est inconnue"
+    guess = closest(name, allowed)
+    if guess:
+        return RelanceError(f"{head} : vouliez-vous dire {shown(guess)} ?")
+    return RelanceError(f"{head} (sections possibles : {', '.join(shown(a) for a in allowed)}).")
+
+
+_KEYS_BY_SECTION = {
+    "relance": RELANCE_KEYS,
+    "societe": tuple(_COMPANY_KEYS),
+    "penalites": PENALTY_KEYS,
+    "pdf": PDF_KEYS,
+    "interface": INTERFACE_KEYS,
+    "filtres": tuple(FILTER_KEYS),
+}
 
 
 def _bad(source: str, key: str, expected: str) -> RelanceError:

@@ -200,11 +200,13 @@ CASE_PAYMENTS = (
 # Reminders sent by hand before the tool: (days before the reference date, invoice key, level).
 CASE_HISTORY = (
     (20, "DUP1", 1),
-    (18, "BATd", 1),
+    # CL0006: four letters by hand, about different invoices (rappel 44 days ago for BATg and BATh,
+    # relance ferme 28 days ago for BATf, BATg and BATh, rappels 24 and 18 days ago for BATe, BATd):
+    # the mise en demeure now lists eight invoices whose histories differ, and says so.
+    (44, "BATh", 1), (44, "BATg", 1),
+    (28, "BATh", 2), (28, "BATg", 2), (28, "BATf", 2),
     (24, "BATe", 1),
-    (45, "BATf", 1), (16, "BATf", 2),
-    (60, "BATg", 1), (10, "BATg", 2),
-    (115, "BATh", 1), (95, "BATh", 2), (30, "BATh", 3),
+    (18, "BATd", 1),
     (50, "BOU1", 1), (30, "BOU1", 2),
     (95, "RHO1", 1), (75, "RHO1", 2), (45, "RHO1", 3),
     (5, "PHA1", 1),

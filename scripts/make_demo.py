@@ -1,8 +1,9 @@
-"""Write the demo exports of input/ for a reference date: python scripts/make_demo.py --date 2026-11-23.
+"""Write the demo exports of demo/input/ for a reference date: python scripts/make_demo.py --date 2026-06-15.
 
 The hand-written cases (demo_data.py, README_demo.md) are completed with random but reproducible
 paid invoices and invoices not yet due (random.Random(42)). Dates are placed relative to --date so
-that the demo means the same whenever it is run; the committed files are for 2026-11-23.
+that the demo means the same whenever it is run; the committed files are for 2026-06-15, a date whose
+late-payment penalties fall in half-years with a known ECB rate (up to 2026-S1).
 """
 
 from __future__ import annotations
@@ -238,8 +239,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--date", type=date.fromisoformat, default=date.today(),
                         help="reference date AAAA-MM-JJ (default: today)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "input",
-                        help="folder to write into (default: input/ of the project)")
+    parser.add_argument("--out", type=Path,
+                        default=Path(__file__).resolve().parent.parent / "demo" / "input",
+                        help="folder to write into (default: demo/input/ of the project)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     invoices, payments, history = build(args.date)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from models.errors import RelanceError
-from models.settings import Settings
+from models.settings import Settings, unknown_key
 from sources.cells import normalize_header, text_of
 
 HEADER_SEARCH_ROWS = 20  # title lines ("Export du 23/11/2026") may come before the header
@@ -120,10 +120,8 @@ def _wanted(kind: str, settings: Settings) -> tuple[_Wanted, ...]:
     overrides = settings.columns.get(kind, {})
     unknown = sorted(set(overrides) - {f.key for f in fields})
     if unknown:
-        raise RelanceError(
-            f"Dans relance.toml, la section [colonnes.{kind}] a une clé inconnue « {unknown[0]} » "
-            f"(clés possibles : {', '.join(f.key for f in fields)})."
-        )
+        keys = [f.key for f in fields]
+        raise unknown_key("relance.toml", f"la section [colonnes.{kind}]", unknown[0], keys)
     wanted = []
     for f in sorted(fields, key=lambda f: not f.required):  # stable: declared order kept
         titles = (overrides[f.key],) if f.key in overrides else f.synonyms

@@ -35,7 +35,10 @@ def test_readme_test_command_is_what_ci_runs():
 
 
 def test_readme_demo_command_runs_relance_on_the_demo():
-    assert "pip install -r requirements.txt && .venv/bin/python relance.py --date 2026-11-23" in README
+    assert (
+        "pip install -r requirements.txt && .venv/bin/python relance.py --dossier demo --date 2026-06-15"
+        in README
+    )
 
 
 def test_every_template_field_is_documented():

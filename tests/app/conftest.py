@@ -33,6 +33,12 @@ FA-005;C4;01/09/2026;01/10/2026;2 400,00
 """
 PAYMENTS = "Date règlement;Code client;Montant;N° facture\n"
 
+# The shipped relance.toml has an empty sender, which `configurer` fills in; the office's own:
+COMPANY_BLANK = 'nom = ""\nadresse = []\ncode_postal = ""\nville = ""\n'
+COMPANY = (
+    'nom = "Menuiserie Lefèvre SARL"\nadresse = ["3 rue Neuve"]\ncode_postal = "69002"\nville = "Lyon"\n'
+)
+
 EMAILS = {"compta@martin.example", "compta@sgee.example", "garage@lemoine.example"}
 
 
@@ -43,11 +49,13 @@ def run(
     answer: str = "",
     day: str = "2026-11-23",
     now: datetime = NOW,
+    root: Path = ROOT,
 ) -> tuple[int, str, str]:
+    """Run a command on `folder`; `root` is where relance.py is (its templates, its demo dossier)."""
     out, err = io.StringIO(), io.StringIO()
     code = main(
         [*args, "--dossier", str(folder), "--date", day],
-        ROOT,
+        root,
         stdout=out,
         stderr=err,
         now=now,
@@ -72,10 +80,15 @@ def office(tmp_path: Path, closed_url: str) -> Path:
     (folder / "input" / "factures.csv").write_text(INVOICES, encoding="cp1252")
     (folder / "input" / "reglements.csv").write_text(PAYMENTS, encoding="utf-8")
     shutil.copytree(ROOT / "templates_word", folder / "templates_word")
-    # The shipped settings; the ECB out of reach, also for the tests that run relance.py in a process.
+    # The shipped settings with a sender of one's own; the ECB out of reach, also for the tests that
+    # run relance.py in a process.
     settings = (ROOT / "relance.toml").read_text(encoding="utf-8")
+    assert COMPANY_BLANK in settings
+    settings = settings.replace(COMPANY_BLANK, COMPANY)
     settings = settings.replace("[penalites]\n", f'[penalites]\nsource_bce = "{closed_url}"\n', 1)
     (folder / "relance.toml").write_text(settings, encoding="utf-8")
+    # Configured (a sender, a .env), without an SMTP server: emails become .eml files.
+    (folder / ".env").write_text("SMTP_HOST=\n", encoding="utf-8")
     code, _, err = run(folder, "preparer", "-q")
     assert code == 0, err
     validate(folder / "output" / "proposition_2026-11-23.xlsx")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from app.cli import main
 from tests.conftest import ROOT
 
 NOW = datetime(2026, 11, 23, 9, 0)
-DEMO = ROOT / "input"
+DEMO = ROOT / "demo" / "input"
+DEMO_DAY = "2026-06-15"  # the date the demo is made for (scripts/README_demo.md)
 
 
 def run(*args: str, root: Path | None = None) -> tuple[int, str, str]:
@@ -38,49 +40,48 @@ def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> No
 
 
 def test_prepare_on_demo_data(folder):
-    code, out, err = run("preparer", "--dossier", str(folder), "--date", "2026-11-23")
+    code, out, err = run("preparer", "--dossier", str(folder), "--date", "2026-06-15")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == "Proposition écrite : output/proposition_2026-11-23.xlsx"
-    # 21: CL0006 got a mise en demeure still unpaid, so it is in litigation, not sent a gentler letter
-    assert lines[1].startswith("  21 clients à relancer (")
+    assert lines[0] == "Proposition écrite : output/proposition_2026-06-15.xlsx"
+    assert lines[1].startswith("  22 clients à relancer (")
     assert lines[-1] == (
         "Ouvrez le fichier, vérifiez-le, mettez « Envoi validé » à Oui, enregistrez, puis relancez Relance "
         "pour envoyer."
     )
     assert "Lecture des exports de input" in err
-    assert (folder / "output" / "proposition_2026-11-23.xlsx").exists()
+    assert (folder / "output" / "proposition_2026-06-15.xlsx").exists()
 
 
 def test_a_second_preparation_never_overwrites(folder):
-    assert run("--dossier", str(folder), "--date", "2026-11-23", "-q")[0] == 0
-    first = folder / "output" / "proposition_2026-11-23.xlsx"
+    assert run("--dossier", str(folder), "--date", "2026-06-15", "-q")[0] == 0
+    first = folder / "output" / "proposition_2026-06-15.xlsx"
     book = openpyxl.load_workbook(first)
     book["Synthèse"]["B3"] = "Oui"
     book.save(first)
-    code, out, err = run("preparer", "--dossier", str(folder), "--date", "2026-11-23", "-q")
-    assert (code, out, err) == (0, "Proposition écrite : output/proposition_2026-11-23_2.xlsx\n", "")
+    code, out, err = run("preparer", "--dossier", str(folder), "--date", "2026-06-15", "-q")
+    assert (code, out, err) == (0, "Proposition écrite : output/proposition_2026-06-15_2.xlsx\n", "")
     assert openpyxl.load_workbook(first)["Synthèse"]["B3"].value == "Oui"
 
 
 def test_etat_reports_waiting_and_validated_proposals(folder):
-    run("preparer", "--dossier", str(folder), "--date", "2026-11-22", "-q")
-    run("preparer", "--dossier", str(folder), "--date", "2026-11-23", "-q")
-    older = folder / "output" / "proposition_2026-11-22.xlsx"
+    run("preparer", "--dossier", str(folder), "--date", "2026-06-14", "-q")
+    run("preparer", "--dossier", str(folder), "--date", "2026-06-15", "-q")
+    older = folder / "output" / "proposition_2026-06-14.xlsx"
     book = openpyxl.load_workbook(older)
     book["Synthèse"]["B3"] = "Oui"
     book.save(older)
     code, out, _ = run("etat", "--dossier", str(folder))
     assert code == 0
     assert out.splitlines() == [
-        "Proposition output/proposition_2026-11-23.xlsx (échéances au 23/11/2026) : "
+        "Proposition output/proposition_2026-06-15.xlsx (échéances au 15/06/2026) : "
         "en attente de validation ; pour l'envoyer, mettez Oui en Synthèse!B3.",
-        "Proposition output/proposition_2026-11-22.xlsx (échéances au 22/11/2026) : "
-        "remplacée par proposition_2026-11-23.xlsx, plus récente ; elle ne sera pas envoyée.",
+        "Proposition output/proposition_2026-06-14.xlsx (échéances au 14/06/2026) : "
+        "remplacée par proposition_2026-06-15.xlsx, plus récente ; elle ne sera pas envoyée.",
         "Journal : aucune relance envoyée pour l'instant.",
         "Derniers passages :",
-        "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 6 anomalies",
-        "  23/11/2026 09:00 preparer (manuel) : terminé — 20 clients, 6 anomalies",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 22 clients, 5 anomalies",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 5 anomalies",
     ]
 
 
@@ -151,6 +152,21 @@ def test_bad_value_in_relance_toml(tmp_path):
     )
 
 
+def test_typos_in_relance_toml_are_named_with_the_closest_name(tmp_path):
+    (tmp_path / "input").mkdir()
+    (tmp_path / "relance.toml").write_text("[relance]\nmontant_minimun = 5\n", encoding="utf-8")
+    assert run("preparer", "--dossier", str(tmp_path))[0::2] == (
+        1,
+        "Erreur : Dans relance.toml, la section [relance] a une clé inconnue « montant_minimun » : "
+        "vouliez-vous dire montant_minimum ?\n",
+    )
+    (tmp_path / "relance.toml").write_text('[pfd]\nconvertisseur = "word"\n', encoding="utf-8")
+    assert run("etat", "--dossier", str(tmp_path))[0::2] == (
+        1,
+        "Erreur : Dans relance.toml, la section [pfd] est inconnue : vouliez-vous dire [pdf] ?\n",
+    )
+
+
 def test_missing_folder(tmp_path):
     code, _, err = run("preparer", "--dossier", str(tmp_path / "absent"))
     assert (code, err) == (
@@ -163,13 +179,14 @@ def test_missing_folder(tmp_path):
     ("args", "message"),
     [
         (
-            ["--date", "23/11/2026"],
-            "option --date : « 23/11/2026 » n'est pas une date AAAA-MM-JJ (ex. 2026-11-23)",
+            ["--date", "31/02/2026"],
+            "option --date : « 31/02/2026 » n'est pas une date JJ/MM/AAAA ou AAAA-MM-JJ (ex. 23/11/2026)",
         ),
         (
             ["envoyr"],
             "option COMMANDE : choix inconnu : 'envoyr' "
-            "(possibles : 'planifier', 'preparer', 'envoyer', 'annuler', 'etat', 'taux')",
+            "(possibles : 'planifier', 'preparer', 'envoyer', 'annuler', 'etat', 'taux', 'configurer', "
+            "'tester-email')",
         ),
         (["--inconnu"], "arguments non reconnus : --inconnu"),
         (["-q", "-v"], "option -v/--verbose : incompatible avec l'option -q/--quiet"),
@@ -182,6 +199,30 @@ def test_bad_command_line_exits_2_in_french(args, message, capsys):
     assert (
         err.splitlines()[-1] == f"Ligne de commande incorrecte : {message}. Aide : python relance.py --help"
     )
+
+
+def test_date_the_french_way(folder):
+    code, out, err = run("preparer", "--dossier", str(folder), "--date", "15/06/2026", "-q")
+    assert (code, out, err) == (0, "Proposition écrite : output/proposition_2026-06-15.xlsx\n", "")
+
+
+def test_a_reader_that_stops_reading_ends_the_run_quietly(tmp_path):
+    """`relance.py etat | head -1`: the reader closes the pipe before Relance has finished writing."""
+    (tmp_path / "input").mkdir()
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "relance.py"), "etat", "--dossier", str(tmp_path)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")
 
 
 def test_help_is_french(capsys):
@@ -206,7 +247,7 @@ def test_double_click_uses_the_folder_of_relance_py_not_the_current_directory(tm
     elsewhere = tmp_path / "ailleurs"
     elsewhere.mkdir()
     result = subprocess.run(
-        [sys.executable, str(install / "relance.py"), "--date", "2026-11-23"],
+        [sys.executable, str(install / "relance.py"), "--date", "2026-06-15"],
         cwd=elsewhere,
         capture_output=True,
         text=True,
@@ -214,8 +255,8 @@ def test_double_click_uses_the_folder_of_relance_py_not_the_current_directory(tm
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Proposition écrite : output/proposition_2026-11-23.xlsx\n")
-    assert (install / "output" / "proposition_2026-11-23.xlsx").exists()
+    assert result.stdout.startswith("Proposition écrite : output/proposition_2026-06-15.xlsx\n")
+    assert (install / "output" / "proposition_2026-06-15.xlsx").exists()
     assert not any(elsewhere.iterdir())
 
 

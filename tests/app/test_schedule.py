@@ -357,16 +357,19 @@ def test_bat_sets_utf8_and_works_from_its_own_folder(bat):
     assert folder < first_relative
 
 
-def test_bat_installs_on_first_run(bat):
+def test_bat_installs_before_each_start(bat):
+    """app/install.py installs .venv the first time and again when requirements.txt changed."""
     lines = commands(bat)
-    install = lines.index('if exist ".venv\\Scripts\\python.exe" goto lancer')
-    py = next(i for i, line in enumerate(lines) if line == 'set "PYTHON=py -3"')
-    python = next(i for i, line in enumerate(lines) if line == 'set "PYTHON=python"')
-    assert install < py < python  # the py launcher first
-    assert "echo Installation de Relance (une seule fois, quelques minutes)..." in lines
+    venv = lines.index('set "PYTHON=.venv\\Scripts\\python.exe"')
+    py = lines.index('set "PYTHON=py -3"')
+    python = lines.index('set "PYTHON=python"')
+    assert venv < py < python  # the venv's python when there is one, else the py launcher first
     assert any("https://www.python.org/downloads/" in line and line.startswith("echo ") for line in lines)
-    assert "%PYTHON% -m venv .venv || goto installation_ratee" in lines
-    assert any("pip install" in line and "-r requirements.txt" in line for line in lines)
+    install = lines.index("%PYTHON% app\\install.py || goto installation_ratee")
+    assert install < lines.index('".venv\\Scripts\\python.exe" relance.py %*')
+    failed = lines.index(":installation_ratee")
+    assert lines[failed + 1 : failed + 3] == ['set "CODE=1"', "goto fin"]
+    assert (ROOT / "app" / "install.py").is_file()
 
 
 def test_bat_runs_relance_with_the_venv_python_and_keeps_its_exit_code(bat):
@@ -395,10 +398,15 @@ def test_bat_never_pauses_under_the_scheduler(bat):
     assert not any(line.startswith(":") for line in lines[guard:])
 
 
-def ending(bat: list[str], code: int, planifie: bool, doubleclic: bool) -> tuple[int, int]:
-    """Plays the lines after :fin (each a chain of `if` tests then one command): pauses, exit code."""
+def ending(
+    bat: list[str], code: int, planifie: bool, doubleclic: bool, called: bool = False
+) -> tuple[int, int]:
+    """Plays the lines after :fin (each a chain of `if` tests then one command): pauses, exit code.
+
+    `called`: run by planifier.bat, which sets RELANCE_SANS_PAUSE and pauses itself.
+    """
     lines = commands(bat)
-    variables = {"PLANIFIE": planifie, "DOUBLECLIC": doubleclic}
+    variables = {"PLANIFIE": planifie, "DOUBLECLIC": doubleclic, "RELANCE_SANS_PAUSE": called}
     pauses = 0
     for line in lines[lines.index(":fin") + 1 :]:
         while line.startswith("if "):
@@ -424,6 +432,8 @@ def test_bat_ending(bat, code, doubleclic):
     assert ending(bat, code, planifie=True, doubleclic=doubleclic) == (0, code)
     # Outside the scheduler: open after an error; after success only for a double-click.
     assert ending(bat, code, planifie=False, doubleclic=doubleclic) == (int(code != 0 or doubleclic), code)
+    # Called by planifier.bat: no pause of its own, planifier.bat keeps the window open.
+    assert ending(bat, code, planifie=False, doubleclic=doubleclic, called=True) == (0, code)
 
 
 def test_bat_double_click_detection(bat):

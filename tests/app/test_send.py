@@ -187,8 +187,12 @@ def test_interactive_confirmation(office, smtp):
 
 def test_simulation_sends_and_records_nothing(office, smtp):
     inbox = smtp()
-    code, _, err = run(office, "envoyer", "--simulation")
+    code, out, err = run(office, "envoyer", "--simulation")
     assert code == 0, err
+    assert (
+        "Simulation (l’envoi réel ferait) : 4 relance(s) — 3 email(s) par le serveur SMTP 127.0.0.1 de .env "
+        "(ici écrits en fichiers .eml), 1 courrier(s), 0 appel(s)"
+    ) in out
     files = sorted(p.name for p in (office / "output" / "simulation").iterdir())
     assert len([f for f in files if f.endswith(".eml")]) == 3
     assert "courriers_2026-11-23.pdf" in files
@@ -197,6 +201,15 @@ def test_simulation_sends_and_records_nothing(office, smtp):
         runs = [r.command for r in journal.runs()]
         assert (journal.lots(), journal.history(), runs) == ([], {}, ["preparer"])
     assert (office / "output" / "proposition_2026-11-23.xlsx").exists()
+
+
+def test_simulation_without_smtp_says_the_emails_would_be_files(office):
+    code, out, err = run(office, "envoyer", "--simulation")
+    assert code == 0, err
+    assert (
+        "Simulation (l’envoi réel ferait) : 4 relance(s) — 3 email(s) en fichiers .eml (pas de serveur SMTP "
+        "dans .env), 1 courrier(s), 0 appel(s)"
+    ) in out
 
 
 def test_cancel_a_lot_gives_levels_back(office):
@@ -285,7 +298,7 @@ def test_phone_channel_gives_a_call_list_and_invoice_copies_are_attached(office,
     # the invoice copy follows the letter, in the email and in the bundle
     message = {m.rcpt_tos[0]: m.message for m in inbox.received}["compta@sgee.example"]
     names = [part.get_filename() for part in message.iter_attachments()]
-    assert names == ["Relance_Atelier_Durand_Menuiserie_SARL_2026-11-23.pdf", "Facture_FA-003.pdf"]
+    assert names == ["Relance_Menuiserie_Lefevre_SARL_2026-11-23.pdf", "Facture_FA-003.pdf"]
     assert "Copie de la facture FA-004 (C3)" in pdf_text(
         office / "output" / "courriers_2026-11-23.pdf", tmp_path
     )

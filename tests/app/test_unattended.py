@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import datetime
+from email import policy
+from email.parser import BytesParser
 
 import pytest
 
@@ -61,6 +63,24 @@ def test_scheduled_run_prepares_and_notifies_the_accountant(office, smtp, tmp_pa
         "rien à faire.\n",
     )
     assert len(inbox.received) == 1
+
+
+def test_scheduled_run_without_smtp_writes_the_notification_with_a_named_sender(office):
+    """MAIL_FROM written « Nom <adresse> » and no SMTP_HOST: the notification is an .eml, not a crash."""
+    (office / ".env").write_text(
+        'MAIL_FROM="Service comptabilité <compta@atelier.example>"\nNOTIFY_EMAIL=expert@cabinet.example\n',
+        encoding="utf-8",
+    )
+    (office / "output" / "proposition_2026-11-23.xlsx").unlink()
+    code, out, err = run(office, "--planifie")
+    assert code == 0, err
+    assert "Pas de serveur SMTP dans .env : notification écrite dans output/notification_2026-11-23" in out
+    data = (office / "output" / "notification_2026-11-23.eml").read_bytes()
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    assert (message["From"].addresses[0].display_name, message["From"].addresses[0].addr_spec) == (
+        "Service comptabilité",
+        "compta@atelier.example",
+    )
 
 
 def test_a_second_run_is_refused_while_one_holds_the_lock(office):

@@ -11,7 +11,7 @@ from models.settings import Company, Settings, settings_from_mapping
 from tests.conftest import ROOT
 
 
-def test_shipped_relance_toml_is_the_defaults_plus_the_demo_company():
+def test_shipped_relance_toml_is_the_defaults_with_an_empty_sender():
     settings = settings_from_mapping(tomllib.loads((ROOT / "relance.toml").read_text(encoding="utf-8")))
     assert settings.levels == Settings().levels
     assert (settings.minimum_amount, settings.excluded_modes, settings.converter) == (
@@ -19,7 +19,7 @@ def test_shipped_relance_toml_is_the_defaults_plus_the_demo_company():
         ("Prélèvement",),
         "auto",
     )
-    assert settings.company.name == "Atelier Durand Menuiserie SARL"
+    assert settings.company == Company()  # `configurer` fills it in; the demo's is in demo/relance.toml
 
 
 def test_company_block():
@@ -48,6 +48,46 @@ def test_wrong_values_are_named(data, message):
     with pytest.raises(RelanceError) as error:
         settings_from_mapping(data)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"relance": {"montant_minimun": 5}},
+         "la section [relance] a une clé inconnue « montant_minimun » : vouliez-vous dire montant_minimum ?"),
+        ({"pfd": {"convertisseur": "word"}}, "la section [pfd] est inconnue : vouliez-vous dire [pdf] ?"),
+        ({"Société": {"nom": "ACME"}}, "la section [Société] est inconnue : vouliez-vous dire [societe] ?"),
+        ({"niveau": [{"numero": 1}]}, "la section [niveau] est inconnue : vouliez-vous dire [[niveaux]] ?"),
+        ({"options": {}}, "la section [options] est inconnue (sections possibles : [relance], [societe], "
+                          "[penalites], [pdf], [[niveaux]], [filtres], [interface], [colonnes])."),
+        ({"societe": {"signatire": "M. X"}},
+         "la section [societe] a une clé inconnue « signatire » : vouliez-vous dire signataire ?"),
+        ({"penalites": {"taux_contractual": 12}},
+         "la section [penalites] a une clé inconnue « taux_contractual » : vouliez-vous dire "
+         "taux_contractuel ?"),
+        ({"filtres": {"familles": ["BTP"]}},
+         "la section [filtres] a une clé inconnue « familles » : vouliez-vous dire famille ?"),
+        ({"interface": {"ouvrir_propositions": False}},
+         "la section [interface] a une clé inconnue « ouvrir_propositions » : vouliez-vous dire "
+         "ouvrir_proposition ?"),
+        ({"pdf": {"convertiseur": "word"}},
+         "la section [pdf] a une clé inconnue « convertiseur » : vouliez-vous dire convertisseur ?"),
+        ({"niveaux": [{"numero": 1, "libelle": "x", "jours_apres_echeance": 1, "canal": "email",
+                       "modele": "a.docx", "delai_paiment": 8}]},
+         "le niveau n°1 ([[niveaux]]) a une clé inconnue « delai_paiment » : vouliez-vous dire "
+         "delai_paiement ?"),
+        ({"colonnes": {"facture": {"numero": "Réf."}}},
+         "la section [colonnes.facture] est inconnue : vouliez-vous dire [colonnes.factures] ?"),
+        ({"montant_minimum": 5},
+         "la clé « montant_minimum » est en dehors de toute section : placez-la sous la ligne [relance]."),
+        ({"couleur": "bleu"},
+         "la clé « couleur », en dehors de toute section, est inconnue : supprimez-la ou corrigez son nom."),
+    ],
+)  # fmt: skip
+def test_unknown_names_are_refused_with_the_closest_valid_one(data, message):
+    with pytest.raises(RelanceError) as error:
+        settings_from_mapping(data)
+    assert str(error.value) == f"Dans relance.toml, {message}"
 
 
 def test_level_options():

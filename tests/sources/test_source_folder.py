@@ -132,8 +132,14 @@ def test_unknown_override_key(input_dir: Path) -> None:
     copy_samples(input_dir, {"factures.csv": "factures_lot_a.csv"})
     with pytest.raises(RelanceError) as caught:
         read_exports(input_dir, Settings(columns={"factures": {"numro": "N°"}}))
+    assert str(caught.value) == (
+        "Dans relance.toml, la section [colonnes.factures] a une clé inconnue « numro » : "
+        "vouliez-vous dire numero ?"
+    )
+    with pytest.raises(RelanceError) as caught:
+        read_exports(input_dir, Settings(columns={"factures": {"ref_interne": "N°"}}))
     assert str(caught.value).startswith(
-        "Dans relance.toml, la section [colonnes.factures] a une clé inconnue « numro » "
+        "Dans relance.toml, la section [colonnes.factures] a une clé inconnue « ref_interne » "
         "(clés possibles : numero, client, nom, date, echeance, montant, regle, reste_du,"
     )
 
