@@ -31,7 +31,7 @@ from app.schedule import plan as plan_task
 from app.send import SendOptions
 from app.status import status
 from journal import Journal
-from mail.config import read_env
+from mail.config import load_mail_settings, read_env
 from models.errors import RelanceError
 from models.settings import Settings
 
@@ -248,7 +248,10 @@ def _dispatch(
     if command == "configurer":
         return configure(folder, ask, secret, out), {}
     if command == "tester-email":
-        return tester_email(folder, args.lot or "", out), {}
+        mail_env, env_error = env
+        if env_error is not None:
+            raise env_error
+        return tester_email(folder, load_mail_settings(mail_env), args.lot or "", out), {}
     if command == "planifier":
         schedule = parse_schedule(args.jour, args.heure)
         return plan_task(

@@ -6,7 +6,7 @@ import logging
 from typing import TextIO
 
 from app.folder import Folder
-from mail.config import MailSettings, is_address, load_mail_settings, read_env
+from mail.config import MailSettings, is_address
 from mail.message import Email
 from mail.smtp import Mailer, SendFailure
 from models.errors import RelanceError
@@ -38,9 +38,8 @@ def send_trial(settings: MailSettings, to: str, *, timeout: float = 30) -> None:
             raise RelanceError(f"L'email d'essai à {to} n'est pas parti : {failure.message}") from None
 
 
-def tester_email(folder: Folder, to: str, out: TextIO) -> int:
-    """The command: to `to`, else NOTIFY_EMAIL, else the sender itself."""
-    settings = load_mail_settings(read_env(folder.env))
+def tester_email(folder: Folder, settings: MailSettings | None, to: str, out: TextIO) -> int:
+    """The command: to `to`, else NOTIFY_EMAIL, else the sender itself; `settings`: the run's, from .env."""
     if settings is None:
         raise RelanceError(
             f"Pas de serveur SMTP dans {folder.show(folder.env)} : lancez « python relance.py configurer » "
