@@ -144,6 +144,8 @@ def _send(
         if journal and lot and not uncertain:
             journal.complete_lot(lot.id, now())
             _archive(folder, path, journal, lot, out)
+        elif journal and lot is None and not options.simulation:
+            _archive(folder, path, journal, None, out)  # validated, nothing in it to send: done with
         return SOME_FAILED if uncertain else OK
     how = _prepare_delivery(folder, config, today, now, todo, journal, options, interactive=ask is not None)
     _summary(todo, how, options, out, _real_smtp(config) if options.simulation else how.mail)
@@ -393,15 +395,20 @@ def _report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
         out.write(f"Envoi arrêté : {outcome.stopped}\n")
 
 
-def _archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow, out: TextIO) -> None:
-    """Move a fully sent proposal to output/archives/, with the lot report beside it."""
+def _archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | None, out: TextIO) -> None:
+    """Move a fully sent proposal to output/archives/, with the lot report beside it (`lot` None: the
+    proposal was validated with nothing left to send)."""
     if not path.exists():
         return
     folder.archives.mkdir(parents=True, exist_ok=True)
     target = folder.free_path(folder.archives, path.stem, path.suffix)
-    report = folder.free_path(folder.archives, f"{path.stem}_lot-{lot.id}", ".txt")
-    lines = [f"Lot {lot.id} — proposition {path.name}", ""]
-    for row in journal.reminders(lot.id) if journal else []:
+    name = f"{path.stem}_lot-{lot.id}" if lot else f"{path.stem}_rien-a-envoyer"
+    report = folder.free_path(folder.archives, name, ".txt")
+    lines = [
+        f"Lot {lot.id} — proposition {path.name}" if lot else f"Proposition {path.name} : rien à envoyer",
+        "",
+    ]
+    for row in journal.reminders(lot.id) if journal and lot else []:
         lowered = row.proposed_level and row.proposed_level != row.level
         lines.append(
             f"{row.customer_code} {row.customer_name} : niveau {row.level}"
