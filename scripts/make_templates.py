@@ -215,19 +215,23 @@ def closing(doc: Document, formula: str) -> None:
 
 
 def footer(doc: Document) -> None:
-    p = doc.sections[0].footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    # French business letters carry the legal form, share capital, RCS and VAT numbers when set.
+    """The legal mentions (French business letters carry the legal form, share capital, RCS and VAT
+    numbers when set), then the page number on a line of its own: long mentions may wrap, the number
+    never lands alone on a line."""
+    mentions = doc.sections[0].footer.paragraphs[0]
+    mentions.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run(
-        p,
-        "{{ societe.nom }}{% if societe.mentions_legales %} – {{ societe.mentions_legales }}{% endif %}"
-        " – page ",
+        mentions,
+        "{{ societe.nom }}{% if societe.mentions_legales %} – {{ societe.mentions_legales }}{% endif %}",
         size=8,
         color=GREY,
     )
-    field(p, "PAGE", 8, GREY)
-    run(p, " / ", size=8, color=GREY)
-    field(p, "NUMPAGES", 8, GREY)
+    page = doc.sections[0].footer.add_paragraph()
+    page.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run(page, "page ", size=8, color=GREY)
+    field(page, "PAGE", 8, GREY)
+    run(page, " / ", size=8, color=GREY)
+    field(page, "NUMPAGES", 8, GREY)
 
 
 def letter(title: str, content: Callable[[Document], None], *, registered: bool = False) -> Document:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import docx
@@ -12,6 +13,7 @@ from models.errors import RelanceError
 from models.settings import DEFAULT_LEVELS, Company
 from tests.letters.conftest import (
     ACCENTED,
+    COMPANY,
     DEMEURE,
     FERME,
     LETTER_CASES,
@@ -145,9 +147,17 @@ def test_the_accountants_message_keeps_its_line_breaks_and_escapes(tmp_path):
     assert "Suite à notre appel" not in docx_text(render("relance_1.docx", reminder(), tmp_path, "sans"))
 
 
-def test_the_footer_names_the_company_and_its_siret(converted):
+def test_the_footer_names_the_company_its_legal_mentions_and_the_page(converted, tmp_path):
     footer = docx.Document(str(converted["relance_1.docx", "tricky", 1][0])).sections[0].footer
-    assert "Menuiserie Lefèvre & Associés – SIRET 812 345 678 00021 – page" in footer.paragraphs[0].text
+    assert footer.paragraphs[0].text == "Menuiserie Lefèvre & Associés – SIRET 812 345 678 00021"
+    assert footer.paragraphs[1].text.startswith("page ")
+    company = replace(COMPANY, legal_form="SAS", capital="10000", registry="Rennes 812 345 678", vat="FR1")
+    letter = tmp_path / "lettre.docx"
+    render_letter(TEMPLATES / "relance_1.docx", fields(reminder(), company), letter)
+    assert docx.Document(str(letter)).sections[0].footer.paragraphs[0].text == (
+        "Menuiserie Lefèvre & Associés – SAS au capital de 10\u00a0000\u00a0€ – RCS Rennes 812 345 678 – "
+        "SIRET 812 345 678 00021 – TVA FR1"
+    )
 
 
 def test_a_field_missing_at_render_time_names_the_template_and_the_field(tmp_path):
