@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -211,3 +212,27 @@ def test_word_path_gets_streams_under_pythonw(monkeypatch):
         sys.stderr.write("a progress bar\r")  # what tqdm does; fails on None
         sys.stdout.write("a message\n")
     assert sys.stderr is None and sys.stdout is None
+
+
+def test_a_libreoffice_that_aborts_is_tried_once_more_in_a_fresh_profile(tmp_path, monkeypatch):
+    """A launcher that aborts the first time (exit 134, as seen once on a first run), then runs the real
+    LibreOffice: every letter is converted, by the second try, in another profile."""
+    real = shutil.which("soffice") or shutil.which("libreoffice")
+    assert real, "LibreOffice (soffice) est introuvable : .ci/run l'installe avec apt-get."
+    bin_dir, calls = tmp_path / "bin", tmp_path / "appels.txt"
+    bin_dir.mkdir()
+    launcher = bin_dir / "soffice"
+    launcher.write_text(
+        "#!/bin/sh\n"
+        f'echo "$1" >> "{calls}"\n'
+        f'if [ ! -e "{tmp_path}/deja" ]; then touch "{tmp_path}/deja"; kill -ABRT $$; fi\n'
+        f'exec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    launcher.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    docx_files = letters(tmp_path, 3)
+    pdfs = to_pdf(docx_files, tmp_path / "pdf", "libreoffice", profile_dir=tmp_path / "profils", processes=1)
+    assert all(pdf.stat().st_size > 0 for pdf in pdfs.values()) and len(pdfs) == 3
+    first, second = calls.read_text(encoding="utf-8").splitlines()
+    assert first != second and second.endswith("-reprise")  # -env:UserInstallation=…/1, then …/1-reprise

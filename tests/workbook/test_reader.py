@@ -148,8 +148,15 @@ def test_a_formula_or_an_error_in_an_editable_cell_is_refused_not_evaluated(writ
     book = openpyxl.load_workbook(written)
     book["Clients"]["V2"].value = "=1+2"  # Message
     book["Factures"]["K3"].value = "=1=1"  # Inclure
+    book["Clients"]["V3"].value = "#NAME?"  # what Excel stores for « #NOM? »: an error value
+    assert book["Clients"]["V3"].data_type == "e"
     book.save(written)
     found = messages(written)
+    assert (
+        "Onglet Clients, cellule Clients!V3 (« Message ») : une erreur d'Excel (« #NAME? ») n'est pas lue"
+        in (found[1])
+    )
+    found = [found[0], found[2]]
     assert (
         "Onglet Clients, cellule Clients!V2 (« Message ») : une formule (« =1+2 ») n'est pas lue ; "
         in found[0]
