@@ -72,7 +72,7 @@ class _Cells:
         self.levels = {level.number for level in settings.levels}
         self.problems: list[Problem] = []
 
-    def _problem(self, row: SheetRow, header: str, message: str) -> None:
+    def _problem(self, row: SheetRow, message: str) -> None:
         self.problems.append(Problem(f"{row.sheet}!{row.row:07d}", message))
 
     def flag(self, row: SheetRow, header: str) -> bool:
@@ -81,7 +81,6 @@ class _Cells:
         if flag is None:
             self._problem(
                 row,
-                header,
                 f"Valeur incomprise dans la proposition, onglet {row.sheet}, cellule {row.cell(header)} "
                 f"(« {header} ») : « {text_of(value)} » ; mettez Oui ou Non.",
             )
@@ -103,7 +102,6 @@ class _Cells:
             return int(digits)
         self._problem(
             row,
-            "Niveau",
             f"Niveau inconnu dans la proposition, onglet {row.sheet}, cellule {row.cell('Niveau')} : "
             f"« {text} » ; niveaux possibles : {', '.join(str(n) for n in sorted(self.levels))}.",
         )
@@ -117,7 +115,6 @@ class _Cells:
         if code is None:
             self._problem(
                 row,
-                "Canal",
                 f"Canal inconnu dans la proposition, onglet {row.sheet}, cellule {row.cell('Canal')} : "
                 f"« {text} » ; canaux possibles : {', '.join(CHANNELS.values())}.",
             )

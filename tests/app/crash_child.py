@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import app.deliver  # noqa: E402
-import app.send  # noqa: E402
+import app.lots  # noqa: E402
 import letters.pdf  # noqa: E402
 from app.cli import main  # noqa: E402
 from journal import Journal  # noqa: E402
@@ -90,7 +90,7 @@ def arm(point: str) -> None:
     elif name == "complete":
         wrap(Journal, "complete_lot", n, before=True)
     elif name == "archive":
-        wrap(app.send.shutil, "move", n, before=True)
+        wrap(app.lots.shutil, "move", n, before=True)
     elif name != "none":
         raise SystemExit(f"unknown kill point {point}")
 

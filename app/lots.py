@@ -1,0 +1,186 @@
+"""The lots of the journal as `envoyer` works with them: what is left of an interrupted one, the
+reminders it plans, what it tells the user, and the proposal archived with its report once done."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from app.deliver import Outcome
+from app.folder import Folder
+from journal import CANCELLED, FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow
+from journal.rows import parts_of
+from models.reminders import Reminder
+from models.settings import CHANNELS
+
+
+@dataclass(frozen=True)
+class Todo:
+    """A reminder to deliver now: its journal row when it was planned by an earlier run, and which of
+    its channels are left to do."""
+
+    reminder: Reminder
+    id: int | None
+    parts: frozenset[str]
+
+
+def lot_of(journal: Journal | None, key: str) -> LotRow | None:
+    """The lot already made from this proposal, if any (not a cancelled one)."""
+    if journal is None:
+        return None
+    lots = [lot for lot in journal.lots_for_proposal(key) if lot.status != "cancelled"]
+    return lots[0] if lots else None
+
+
+def resume(
+    folder: Folder,
+    journal: Journal | None,
+    lot: LotRow | None,
+    reminders: tuple[Reminder, ...],
+    retry_uncertain: bool,
+    now: Callable[[], datetime],
+) -> tuple[list[Todo], list[ReminderRow]]:
+    """What is left to deliver: everything on a first run; after an interrupted one, the channels that did
+    not leave. An email left `sending` may or may not have reached the server: it is never sent again
+    silently, only with --renvoyer-incertains. A letter left `sending` is settled by its bundle file."""
+    if journal is None or lot is None:
+        return [Todo(r, None, frozenset(parts_of(r.channel))) for r in reminders], []
+    known = {row.customer_code: row for row in journal.reminders(lot.id)}
+    todo: list[Todo] = []
+    uncertain: list[ReminderRow] = []
+    for reminder in reminders:
+        row = known.pop(reminder.customer.code, None)
+        if row is None:
+            todo.append(Todo(reminder, None, frozenset(parts_of(reminder.channel))))
+            continue
+        wanted = set(parts_of(reminder.channel))
+        left: set[str] = set()
+        for part in row.parts:
+            if part.status in (SENT, CANCELLED):
+                continue
+            if part.part not in wanted:  # the accountant changed the channel since: not this one any more
+                journal.part_dropped(row.id, part.part, now(), "canal changé dans la proposition")
+            elif part.status in (PLANNED, FAILED):
+                left.add(part.part)
+            elif part.part == "email" and not any(name.endswith(".eml") for name in part.files):
+                # SENDING: handed over to the server when the run stopped
+                if retry_uncertain:
+                    journal.part_failed(row.id, "email", now(), "renvoi demandé (--renvoyer-incertains)")
+                    left.add("email")
+                else:
+                    uncertain.append(row)
+            elif any((folder.root / name).is_file() for name in part.files):
+                journal.part_sent(row.id, part.part, now(), list(part.files))  # its file was written
+            else:
+                journal.part_failed(row.id, part.part, now(), "interrompu avant l'écriture du fichier")
+                left.add(part.part)
+        if left:
+            todo.append(Todo(reminder, row.id, frozenset(left)))
+    for row in known.values():  # nothing to chase any more for this customer: what did not leave goes
+        if any(part.status in (PLANNED, FAILED) for part in row.parts) and row.status != SENDING:
+            journal.drop(row.id, now(), "plus rien à relancer au moment de l'envoi")
+    return todo, uncertain
+
+
+def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
+    out.write(
+        "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu) — "
+        "vérifiez vos messages envoyés, puis relancez avec « envoyer --renvoyer-incertains » "
+        "pour les renvoyer, ou annulez le lot :\n"
+    )
+    for row in rows:
+        email = row.part("email")
+        address = email.recipient if email else ""
+        out.write(f"  - {row.customer_name} ({row.customer_code}), email {address}\n")
+
+
+def plan_reminder(journal: Journal, lot_id: str, reminder: Reminder, now: datetime) -> int:
+    """Record a reminder of the lot, with the address of each of its channels."""
+    customer = reminder.customer
+    postal = ", ".join([*customer.address, f"{customer.postal_code} {customer.city}".strip()])
+    recipients = {"email": customer.email, "courrier": postal, "telephone": customer.phone}
+    return journal.plan(
+        lot_id,
+        customer.code,
+        customer.name,
+        reminder.level.number,
+        reminder.channel,
+        recipients["email" if reminder.by_email else "telephone" if reminder.by_phone else "courrier"],
+        [(i.number, i.remaining, i.level) for i in reminder.invoices],
+        now,
+        proposed_level=reminder.proposed_level or None,
+        recipients=recipients,
+    )
+
+
+def report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
+    out.write(f"{title} : {len(outcome.sent)} relance(s) faite(s), {len(outcome.failed)} en échec.\n")
+    if outcome.eml_files:
+        out.write(
+            f"  {len(outcome.eml_files)} email(s) écrit(s) en fichiers .eml dans "
+            f"{folder.show(outcome.eml_files[0].parent)} : "
+            "ouvrez-les dans votre messagerie pour les envoyer.\n"
+        )
+    elif outcome.emails:
+        out.write(f"  {outcome.emails} email(s) envoyé(s).\n")
+    if outcome.bundle:
+        out.write(f"  Courriers à imprimer et poster : {folder.show(outcome.bundle)}\n")
+    if outcome.calls:
+        out.write(f"  Appels à passer : {folder.show(outcome.calls)}\n")
+    for job, reason in outcome.failed:
+        customer = job.reminder.customer
+        out.write(f"  Échec : {customer.name} ({customer.code}) : {reason}\n")
+    for job, reason in outcome.uncertain:
+        customer = job.reminder.customer
+        out.write(
+            f"  Incertain : {customer.name} ({customer.code}) : {reason} ; il n'est pas renvoyé sans "
+            "« envoyer --renvoyer-incertains ».\n"
+        )
+    if outcome.stopped:
+        out.write(f"Envoi arrêté : {outcome.stopped}\n")
+
+
+def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | None, out: TextIO) -> None:
+    """Move a fully sent proposal to output/archives/, with the lot report beside it (`lot` None: the
+    proposal was validated with nothing left to send)."""
+    if not path.exists():
+        return
+    folder.archives.mkdir(parents=True, exist_ok=True)
+    target = folder.free_path(folder.archives, path.stem, path.suffix)
+    name = f"{path.stem}_lot-{lot.id}" if lot else f"{path.stem}_rien-a-envoyer"
+    report = folder.free_path(folder.archives, name, ".txt")
+    lines = [
+        f"Lot {lot.id} — proposition {path.name}" if lot else f"Proposition {path.name} : rien à envoyer",
+        "",
+    ]
+    for row in journal.reminders(lot.id) if journal and lot else []:
+        lowered = row.proposed_level and row.proposed_level != row.level
+        lines.append(
+            f"{row.customer_code} {row.customer_name} : niveau {row.level}"
+            + (f" (proposé : {row.proposed_level})" if lowered else "")
+            + f", {CHANNELS[row.channel]}"
+        )
+        for part in row.parts:
+            files = ", ".join(part.files)
+            lines.append(
+                f"    {part.part} : {part.recipient or '—'} — {STATUS_LABELS.get(part.status, part.status)}"
+                + (f" le {part.sent_at:%d/%m/%Y %H:%M}" if part.sent_at else "")
+                + (f" ({part.error})" if part.error else "")
+                + (f" — {files}" if files else "")
+            )
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.move(path, target)
+    out.write(f"Proposition archivée : {folder.show(target)} (compte rendu : {folder.show(report)}).\n")
+
+
+STATUS_LABELS = {
+    SENT: "envoyée",
+    FAILED: "en échec",
+    SENDING: "incertaine",
+    PLANNED: "prévue",
+    CANCELLED: "annulée",
+}
