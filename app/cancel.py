@@ -40,11 +40,30 @@ def cancel(
         target = folder.free_path(path.parent, f"{path.stem}_ANNULE", path.suffix)
         path.rename(target)
         out.write(f"  {folder.show(path)} renommé {target.name} : ne l'imprimez pas.\n")
-    if left:
+    written = [row for row in left if _as_file(row)]
+    sent = [row for row in left if not _as_file(row)]
+    if sent:
         out.write("Ces emails étaient déjà partis (ils ne peuvent pas être rappelés) :\n")
-        for row in left:
-            out.write(f"  - {row.customer_name} ({row.customer_code}) : {row.recipient}\n")
+        for row in sent:
+            out.write(f"  - {row.customer_name} ({row.customer_code}) : {_address(row)}\n")
+    if written:
+        out.write(
+            "Ces emails avaient été écrits en fichiers .eml : ne les envoyez pas s'ils ne sont pas partis :\n"
+        )
+        for row in written:
+            files = ", ".join(name for part in row.parts for name in part.files if name.endswith(".eml"))
+            out.write(f"  - {row.customer_name} ({row.customer_code}) : {_address(row)} ({files})\n")
     return True
+
+
+def _address(row: ReminderRow) -> str:
+    email = row.part("email")
+    return email.recipient if email else row.recipient
+
+
+def _as_file(row: ReminderRow) -> bool:
+    email = row.part("email")
+    return email is not None and any(name.endswith(".eml") for name in email.files)
 
 
 def _confirmed(lot_id: str, rows: list[ReminderRow], ask: Callable[[str], str] | None, out: TextIO) -> bool:
