@@ -6,6 +6,7 @@ import re
 
 from app.folder import Folder
 from models.errors import RelanceError
+from models.payment import iban_problem
 from models.settings import Company
 from models.text import fold
 
@@ -13,7 +14,7 @@ DEMO = "demo"  # the dossier, beside relance.py
 # The fictional company of demo/relance.toml (tests/app/test_demo.py checks they agree).
 DEMO_NAME = "Atelier Durand Menuiserie SARL"
 DEMO_SIRET = "81234567800019"
-DEMO_IBAN = "FR7630004000050000123456789"
+DEMO_IBAN = "FR7630004000050000123456729"
 
 
 def _compact(text: str) -> str:
@@ -37,7 +38,8 @@ def needs_setup(folder: Folder, company: Company) -> bool:
 
 
 def check_sender(folder: Folder, company: Company) -> None:
-    """Before anything leaves: letters never go out signed by the demo company, nor by nobody."""
+    """Before anything leaves: letters never go out signed by the demo company, nor by nobody, nor with an
+    IBAN whose key is wrong (the customer's transfer would fail, and its QR code could not be made)."""
     if is_demo_company(company) and not folder.is_demo:
         raise RelanceError(
             f"La section [societe] de {folder.show(folder.config)} est celle de la société fictive de "
@@ -47,4 +49,11 @@ def check_sender(folder: Folder, company: Company) -> None:
         raise RelanceError(
             f"La section [societe] de {folder.show(folder.config)} n'a pas de nom d'expéditeur : "
             "indiquez votre société avec « python relance.py configurer » avant d'envoyer."
+        )
+    problem = iban_problem(company.iban)
+    if problem:
+        raise RelanceError(
+            f"La clé iban de la section [societe] de {folder.show(folder.config)} ne va pas "
+            f"(« {company.iban} ») : {problem} ; corrigez-la, ou lancez « python relance.py configurer », "
+            "avant d'envoyer."
         )
