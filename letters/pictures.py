@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from docx.image.exceptions import UnrecognizedImageError
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.image.image import Image
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -21,6 +21,11 @@ QR_WIDTH = Mm(32)  # quiet zone included; about 0.5 mm a module for a full paylo
 LOGO_WIDTH = Mm(40)
 LOGO_MAX_HEIGHT = Mm(15)  # a square logo stays within the letterhead: the address block keeps its place
 LOGO_NAMES = ("logo.png", "logo.jpg", "logo.jpeg")
+# What python-docx raises on a file that is not a picture it can read (or one cut short).
+IMAGE_ERRORS = (
+    UnrecognizedImageError, UnexpectedEndOfFileError, InvalidImageStreamError,
+    ValueError, IndexError, struct.error, ZeroDivisionError,
+)  # fmt: skip
 
 
 def with_pictures(doc: DocxTemplate, fields: dict[str, Any], logo: Path | None) -> dict[str, Any]:
@@ -78,14 +83,17 @@ def logo_problem(path: Path, shown: str) -> str:
         data = path.read_bytes()
     except OSError as error:
         return fix.format(f"il ne s'ouvre pas : {error.strerror or type(error).__name__}")
+    is_png = data.startswith(b"\x89PNG\r\n\x1a\n")
+    if not is_png and not data.startswith(b"\xff\xd8"):
+        return fix.format("ce n'est ni un PNG ni un JPEG")
+    damaged = fix.format("le fichier est abîmé ou incomplet")
     try:
         image = Image.from_blob(data)
-    except (UnrecognizedImageError, ValueError, IndexError, struct.error, ZeroDivisionError):
-        return fix.format("ce n'est ni un PNG ni un JPEG")
-    if image.content_type not in ("image/png", "image/jpeg") or not image.px_width or not image.px_height:
-        return fix.format("ce n'est ni un PNG ni un JPEG")
-    whole = _whole_png(data) if image.content_type == "image/png" else _whole_jpeg(data)
-    return "" if whole else fix.format("le fichier est abîmé ou incomplet")
+    except IMAGE_ERRORS:
+        return damaged
+    if not image.px_width or not image.px_height:
+        return damaged
+    return "" if (_whole_png(data) if is_png else _whole_jpeg(data)) else damaged
 
 
 def _whole_png(data: bytes) -> bool:

@@ -11,13 +11,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from lxml import etree
 
-from letters.pictures import find_logo, logo_problem, with_pictures
+from letters.pictures import IMAGE_ERRORS, find_logo, logo_problem, with_pictures
 from models.errors import RelanceError
 from models.problems import Problem
 from models.records import Customer
@@ -135,7 +134,7 @@ def render_letter(template: Path, fields: dict[str, Any], target: Path) -> None:
         raise RelanceError(_template_error(template, error, _docx_parts(_open_docx(template)))) from None
     except etree.XMLSyntaxError:
         raise RelanceError(_broken_xml(template)) from None
-    except (UnrecognizedImageError, OSError) as error:  # the logo, changed since the checks
+    except (*IMAGE_ERRORS, OSError) as error:  # the logo, changed since the checks
         shown = _show(logo) if logo else "templates_word/logo.png"
         raise RelanceError(logo_problem(logo, shown) if logo else str(error)) from None
     doc.save(target)

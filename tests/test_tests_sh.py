@@ -102,7 +102,9 @@ def test_a_missing_qr_decoder_is_installed_alone(checkout, tmp_path):
     result = install(checkout, str(bare), calls)
     assert result.returncode == 1
     assert result.stdout == "Installation de ce qui manque (apt-get) : zbar-tools\n"
-    assert result.stderr.endswith("zbarimg est toujours introuvable après apt-get : les tests en ont besoin.\n")
+    assert result.stderr.endswith(
+        "zbarimg est toujours introuvable après apt-get : les tests en ont besoin.\n"
+    )
     assert calls.read_text(encoding="utf-8").splitlines() == [
         "apt-get update -q",
         "apt-get install -y -q zbar-tools",
