@@ -190,7 +190,7 @@ AMOUNT_DUE = (
 )
 
 
-QR_CELL_CM = 3.5  # the QR code is 3.2 cm wide (letters/pictures.py), then a gap
+QR_CELL_CM = 3.0  # the QR code is 2.6 cm wide (letters/pictures.py), then a gap
 
 
 def transfer(container, *, after: float, size: float | None = None, align=WD_ALIGN_PARAGRAPH.JUSTIFY) -> None:

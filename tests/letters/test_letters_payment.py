@@ -317,4 +317,4 @@ def test_a_jpeg_logo_taller_than_wide_is_kept_within_the_letterhead(folder, lett
 def test_without_a_logo_the_letterhead_is_as_before(letters):
     shapes = docx.Document(str(letters["rappel"][0])).inline_shapes
     assert len(shapes) == 1  # the QR code alone
-    assert shapes[0].width.cm == pytest.approx(3.2, abs=0.01)
+    assert shapes[0].width.cm == pytest.approx(2.6, abs=0.01)
