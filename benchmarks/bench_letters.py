@@ -158,7 +158,7 @@ def main() -> int:
         files = []
         for number, reminder in enumerate(batch):
             target = docx_dir / f"lettre_{number:04d}.docx"
-            fields = template_fields(reminder, COMPANY, TODAY)
+            fields = template_fields(reminder, COMPANY, TODAY, TODAY)
             render_letter(template_path(TEMPLATES, reminder.level), fields, target)
             files.append(target)
         render_s = time.perf_counter() - start

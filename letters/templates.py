@@ -129,14 +129,17 @@ def render_letter(template: Path, fields: dict[str, Any], target: Path) -> None:
     doc = _open_docx(template)
     logo = find_logo(template.parent)
     try:
-        doc.render(with_pictures(doc, fields, logo), jinja_env=_LETTER_ENV, autoescape=True)
+        filled = with_pictures(doc, fields, logo)  # reads the logo's size: a broken one fails here
+    except (*IMAGE_ERRORS, OSError):  # the logo, replaced since the checks before sending
+        assert logo is not None
+        shown = _show(logo)
+        raise RelanceError(logo_problem(logo, shown) or f"Le logo {shown} ne s'ouvre pas.") from None
+    try:
+        doc.render(filled, jinja_env=_LETTER_ENV, autoescape=True)
     except _FILLING_ERRORS as error:
         raise RelanceError(_template_error(template, error, _docx_parts(_open_docx(template)))) from None
     except etree.XMLSyntaxError:
         raise RelanceError(_broken_xml(template)) from None
-    except (*IMAGE_ERRORS, OSError) as error:  # the logo, changed since the checks
-        shown = _show(logo) if logo else "templates_word/logo.png"
-        raise RelanceError(logo_problem(logo, shown) if logo else str(error)) from None
     doc.save(target)
 
 
