@@ -6,6 +6,8 @@ import re
 
 from app.folder import Folder
 from models.errors import RelanceError
+from models.payment import iban_problem
+from models.problems import Problem
 from models.settings import Company
 from models.text import fold
 
@@ -13,7 +15,7 @@ DEMO = "demo"  # the dossier, beside relance.py
 # The fictional company of demo/relance.toml (tests/app/test_demo.py checks they agree).
 DEMO_NAME = "Atelier Durand Menuiserie SARL"
 DEMO_SIRET = "81234567800019"
-DEMO_IBAN = "FR7630004000050000123456789"
+DEMO_IBAN = "FR7630004000050000123456729"
 
 
 def _compact(text: str) -> str:
@@ -48,3 +50,19 @@ def check_sender(folder: Folder, company: Company) -> None:
             f"La section [societe] de {folder.show(folder.config)} n'a pas de nom d'expéditeur : "
             "indiquez votre société avec « python relance.py configurer » avant d'envoyer."
         )
+
+
+def iban_problems(folder: Folder, company: Company) -> list[Problem]:
+    """An IBAN whose key is wrong: the customer's transfer would fail, and its QR code cannot be made.
+    Told with the other problems of a lot, in a simulation too."""
+    problem = iban_problem(company.iban)
+    if not problem:
+        return []
+    return [
+        Problem(
+            folder.show(folder.config),
+            f"La clé iban de la section [societe] de {folder.show(folder.config)} ne va pas "
+            f"(« {company.iban} ») : {problem} ; corrigez-la, ou lancez « python relance.py configurer », "
+            "avant d'envoyer.",
+        )
+    ]

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from app.config import RunConfig
 from app.deliver import Delivery, Job, deliver, file_stem
-from app.demo import check_sender
+from app.demo import check_sender, iban_problems
 from app.folder import Folder
 from app.lots import Todo, archive, lot_of, plan_reminder, report, resume, tell_uncertain
 from app.prepare import current_proposal
@@ -117,7 +117,7 @@ def _send(
     todo, uncertain = resume(folder, journal, lot, plan.reminders, options.retry_uncertain, now)
     letters_to_make = [t.reminder for t in todo if t.parts - {"telephone"}]
     levels = {r.level.number: r.level for r in letters_to_make}.values()
-    problems += check_templates(folder.templates, levels)
+    problems += check_templates(folder.templates, levels) + iban_problems(folder, settings.company)
     if problems:
         raise Problems(
             f"La proposition {folder.show(path)} ne peut pas être envoyée, rien n'est parti "

@@ -16,6 +16,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from lxml import etree
 
+from letters.pictures import IMAGE_ERRORS, find_logo, logo_problem, with_pictures
 from models.errors import RelanceError
 from models.problems import Problem
 from models.records import Customer
@@ -83,6 +84,11 @@ def check_templates(folder: Path, levels: Iterable[Level]) -> list[Problem]:
     sample letters. One problem per template that fails, all of them."""
     seen: set[Path] = set()
     problems = []
+    levels = list(levels)
+    logo = find_logo(folder) if levels else None
+    if logo is not None and logo_problem(logo, _show(logo)):  # told once, not for every template
+        problems.append(Problem(_show(logo), logo_problem(logo, _show(logo))))
+        logo = None
     for level in levels:
         for path, kind in (
             (template_path(folder, level), "docx"),
@@ -95,7 +101,7 @@ def check_templates(folder: Path, levels: Iterable[Level]) -> list[Problem]:
                 if not path.is_file():
                     raise RelanceError(_missing(path, level, kind))
                 if kind == "docx":
-                    _check_docx(path)
+                    _check_docx(path, logo)
                 else:
                     _check_email(path)
             except RelanceError as error:
@@ -121,8 +127,15 @@ def _fields_of(template: Path, mtime: int, size: int) -> frozenset[str]:
 def render_letter(template: Path, fields: dict[str, Any], target: Path) -> None:
     """Fill the Word template with the fields and save the letter to `target`."""
     doc = _open_docx(template)
+    logo = find_logo(template.parent)
     try:
-        doc.render(fields, jinja_env=_LETTER_ENV, autoescape=True)
+        filled = with_pictures(doc, fields, logo)  # reads the logo's size: a broken one fails here
+    except (*IMAGE_ERRORS, OSError):  # the logo, replaced since the checks before sending
+        assert logo is not None
+        shown = _show(logo)
+        raise RelanceError(logo_problem(logo, shown) or f"Le logo {shown} ne s'ouvre pas.") from None
+    try:
+        doc.render(filled, jinja_env=_LETTER_ENV, autoescape=True)
     except _FILLING_ERRORS as error:
         raise RelanceError(_template_error(template, error, _docx_parts(_open_docx(template)))) from None
     except etree.XMLSyntaxError:
@@ -143,15 +156,16 @@ def render_email(template: Path, fields: dict[str, Any]) -> tuple[str, str]:
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def _check_docx(path: Path) -> None:
+def _check_docx(path: Path, logo: Path | None) -> None:
     parts = _docx_parts(_open_docx(path))
     for part in parts:
         _check_fields(path, part)
     for fields in _sample_fields():
         # A trial render catches what reading cannot (a filter that does not exist, an index too far,
-        # arithmetic on a field that is text).
+        # arithmetic on a field that is text); the QR code and the logo go in as they will in a letter.
         try:
-            _open_docx(path).render(fields, jinja_env=_LETTER_ENV, autoescape=True)
+            doc = _open_docx(path)
+            doc.render(with_pictures(doc, fields, logo), jinja_env=_LETTER_ENV, autoescape=True)
         except _FILLING_ERRORS as error:
             raise RelanceError(_template_error(path, error, parts)) from None
         except etree.XMLSyntaxError:
@@ -375,6 +389,7 @@ def _sample_fields() -> tuple[dict[str, Any], ...]:
         bic="AGRIFRPP",
         signatory="Camille Martin",
         title="Comptable",
+        payment_link="https://paiement.exemple.fr/{numero}?montant={montant}&client={client}",
     )
     level = Level(2, "Relance ferme", 21, 14, "email", "relance_2.docx")
     invoice = ReminderInvoice(

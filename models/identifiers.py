@@ -36,7 +36,7 @@ def siret(text: str) -> str:
 
 
 def iban(text: str) -> str:
-    """« FR76 3000 4000 0500 0012 3456 789 »: ISO 13616, checked with its two-digit key (mod 97)."""
+    """« FR76 3000 4000 0500 0012 3456 729 »: ISO 13616, checked with its two-digit key (mod 97)."""
     compact = _SPACES.sub("", text).upper()
     if not _IBAN.fullmatch(compact) or (compact.startswith("FR") and len(compact) != 27):
         raise ValueError("un IBAN commence par le pays et sa clé (FR76…) ; un IBAN français a 27 caractères")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from models.payment import amount_due, letter_qr, payment_link
 from models.records import ZERO, Customer
 from models.settings import CHANNELS, Company, Level
 from models.text import NBSP, NNBSP, french_amount, french_date, french_list, french_long_date
@@ -108,6 +109,9 @@ FIELDS = (
     "relances_precedentes",
     "copie_postale",
     "courrier_suit",
+    "qr_paiement",
+    "lien_paiement",
+    "logo",
 )
 
 LEGAL_MENTION = (
@@ -207,6 +211,12 @@ def template_fields(
         "total_avec_penalites": _amount(reminder.total + reminder.interest + reminder.indemnities),
         "taux_penalites": _rates(reminder),
         "mention_penalites": LEGAL_MENTION if reminder.claims_penalties else "",
+        # Paying in one scan (models/payment.py): a PaymentQr that a Word letter shows as a picture, or "".
+        "qr_paiement": letter_qr(reminder, company) or "",
+        "lien_paiement": payment_link(
+            company.payment_link, [i.number for i in reminder.invoices], amount_due(reminder), customer.code
+        ),
+        "logo": "",  # the letter's edge (letters/pictures.py) puts the templates folder's logo here
     }
 
 

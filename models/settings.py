@@ -12,6 +12,7 @@ from typing import Any
 from models.calendar import COUNTINGS
 from models.errors import RelanceError
 from models.filters import Filters
+from models.payment import link_problem
 from models.penalties import DEFAULT_ECB, PenaltyRates
 from models.text import fold
 
@@ -70,6 +71,7 @@ class Company:
     registry: str = ""  # RCS: city and number, « Lyon 812 345 678 »
     vat: str = ""  # intra-community VAT number
     legal_notice: str = ""  # any other mention for the footer, as written (« Membre d'une AGA… »)
+    payment_link: str = ""  # a URL pattern with {numero}, {montant}, {client} (models.payment)
 
 
 _COMPANY_KEYS = {
@@ -89,6 +91,7 @@ _COMPANY_KEYS = {
     "rcs": "registry",
     "tva": "vat",
     "mentions_legales": "legal_notice",
+    "lien_paiement": "payment_link",
 }
 
 
@@ -271,6 +274,11 @@ def _company(table: Mapping[str, Any], source: str) -> Company:
             values[_COMPANY_KEYS[key]] = str(value).strip()
         else:
             raise _bad(source, f"societe.{key}", "un texte entre guillemets")
+    problem = link_problem(values["payment_link"]) if values.get("payment_link") else ""
+    if problem:  # checked once here, so that no letter is left with a half-filled link
+        raise RelanceError(
+            f"Dans {source}, la valeur de « societe.lien_paiement » est incorrecte : {problem}."
+        )
     return Company(**values)
 
 

@@ -215,6 +215,11 @@ def cell_fill(cell: _Cell, fill: str) -> None:
     _set(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=fill)
 
 
+def cell_middle(cell: _Cell) -> None:
+    """Centre the cell's content vertically (beside a picture, for instance)."""
+    _set(cell._tc.get_or_add_tcPr(), "w:vAlign", val="center")
+
+
 def row_flags(row, *, header: bool = False) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     _set(tr_pr, "w:cantSplit")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from docx_parts import (
     ACCENT,
     GREY,
@@ -28,6 +29,7 @@ from docx_parts import (
     body,
     cell_borders,
     cell_fill,
+    cell_middle,
     cell_text,
     field,
     line_break,
@@ -49,6 +51,10 @@ def address_blocks(doc: Document) -> None:
     table_setup(table, [left, TEXT_WIDTH_CM - left], 0)
     sender, recipient = table.rows[0].cells
 
+    # The logo of templates_word/logo.png when there is one (letters/pictures.py: 4 cm wide at most).
+    tag(sender, "{%p if logo %}")
+    para(sender, "{{ logo }}", after=4)
+    tag(sender, "{%p endif %}")
     para(sender, "{{ societe.nom }}", bold=True, size=12, color=ACCENT)
     tag(sender, "{%p for ligne in societe.adresse %}")
     para(sender, "{{ ligne }}")
@@ -184,15 +190,29 @@ AMOUNT_DUE = (
 )
 
 
-def payment_and_message(doc: Document) -> None:
-    tag(doc, "{%p if societe.iban %}")
-    p = para(doc, "", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
-    run(p, "Règlement par virement : ", bold=True)
+QR_CELL_CM = 3.0  # the QR code is 2.6 cm wide (letters/pictures.py), then a gap
+
+
+def transfer(container, *, after: float, size: float | None = None, align=WD_ALIGN_PARAGRAPH.JUSTIFY) -> None:
+    p = para(container, "", align=align, after=after)
+    run(p, "Règlement par virement : ", bold=True, size=size)
     run(
         p,
         "IBAN {{ societe.iban }}{% if societe.bic %} – BIC {{ societe.bic }}{% endif %}, "
         "en indiquant en référence le numéro de la facture réglée.",
+        size=size,
     )
+
+
+def payment_and_message(doc: Document) -> None:
+    # With a QR code, the transfer details go beside it, next to the signature (see closing).
+    tag(doc, "{%p if societe.iban and not qr_paiement %}")
+    transfer(doc, after=6)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if lien_paiement %}")
+    p = para(doc, "", after=6)
+    run(p, "Paiement en ligne par carte bancaire : ", bold=True)
+    run(p, "{{ lien_paiement }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if message %}")
     # Left aligned: the accountant's line breaks would stretch a justified line.
@@ -200,18 +220,43 @@ def payment_and_message(doc: Document) -> None:
     tag(doc, "{%p endif %}")
 
 
-def closing(doc: Document, formula: str) -> None:
-    body(doc, formula, keep_next=True)
+def signature(container, indent_cm: float) -> None:
     # The signature is one paragraph with line breaks, kept on one page with the formula above:
     # LibreOffice keeps a paragraph with the next one, but does not follow a chain of them.
     # Each {% if %} opens in one run and closes in another: the XML stays whole either way.
-    p = para(doc, "", before=18, indent_cm=WINDOW_LEFT_CM - LEFT_MARGIN_CM, keep_lines=True)
+    p = para(container, "", before=18, indent_cm=indent_cm, keep_lines=True)
     run(p, "{{ societe.signataire or societe.nom }}", bold=True)
     run(p, "{% if societe.fonction %}")
     line_break(p)
     run(p, "{{ societe.fonction }}{% endif %}{% if societe.signataire %}")
     line_break(p)
     run(p, "{{ societe.nom }}{% endif %}")
+
+
+def closing(doc: Document, formula: str) -> None:
+    body(doc, formula, keep_next=True)
+    indent = WINDOW_LEFT_CM - LEFT_MARGIN_CM
+    tag(doc, "{%p if qr_paiement %}")
+    # Pay in one scan: the SEPA QR code (EPC069-12) and the transfer details in the space the signature
+    # leaves on its left, so that a letter that fitted on one page still does. One table row, which
+    # never splits across two pages.
+    table = doc.add_table(rows=1, cols=3)
+    table_setup(table, [QR_CELL_CM, indent - QR_CELL_CM, TEXT_WIDTH_CM - indent], 0)
+    row_flags(table.rows[0])
+    code, text, signed = table.rows[0].cells
+    p = code.paragraphs[0]
+    p.paragraph_format.space_before = Pt(4)
+    p.add_run("{{ qr_paiement }}")
+    cell_middle(text)
+    transfer(text, after=3, size=9, align=WD_ALIGN_PARAGRAPH.LEFT)
+    text._tc.remove(text.paragraphs[0]._p)
+    para(text, "Scannez pour payer par virement : montant et référence déjà remplis.", italic=True,
+         size=9, color=GREY)  # fmt: skip
+    signature(signed, 0)
+    signed._tc.remove(signed.paragraphs[0]._p)
+    tag(doc, "{%p else %}")
+    signature(doc, indent)
+    tag(doc, "{%p endif %}")
 
 
 def footer(doc: Document) -> None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installe ce qui manque puis lance tous les tests (c'est aussi ce que lance .ci/run).
-# - LibreOffice, pdftotext et les polices Carlito/Caladea via apt-get, seulement ceux qui manquent :
+# - LibreOffice, pdftotext, zbarimg (qui relit le QR code de paiement des lettres) et les polices
+#   Carlito/Caladea via apt-get, seulement ceux qui manquent :
 #   rien ne manque, ni apt-get ni sudo ;
 # - un environnement Python dans .venv avec requirements-dev.txt (pip n'installe que ce qui manque).
 # RELANCE_INSTALLER_SEULEMENT=1 : installer sans lancer les tests (tests/test_tests_sh.py s'en sert).
@@ -27,6 +28,7 @@ if ! have_command soffice && ! have_command libreoffice; then
   missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
 have_command pdftotext || missing+=(poppler-utils)
+have_command zbarimg || missing+=(zbar-tools)
 have_font Carlito fonts-crosextra-carlito || missing+=(fonts-crosextra-carlito)
 have_font Caladea fonts-crosextra-caladea || missing+=(fonts-crosextra-caladea)
 if [ ! -x .venv/bin/python ] && ! python3 -c "import ensurepip" >/dev/null 2>&1; then
@@ -46,6 +48,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   if ! have_command pdftotext; then
     echo "pdftotext est toujours introuvable après apt-get : les tests en ont besoin." >&2
+    exit 1
+  fi
+  if ! have_command zbarimg; then
+    echo "zbarimg est toujours introuvable après apt-get : les tests en ont besoin." >&2
     exit 1
   fi
 fi

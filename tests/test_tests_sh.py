@@ -44,7 +44,7 @@ def install(checkout: Path, path: str, calls: Path) -> subprocess.CompletedProce
 
 
 def test_nothing_missing_means_no_apt_get_and_no_sudo_run_after_run(checkout, tmp_path):
-    """What this machine has (LibreOffice, pdftotext, Carlito, Caladea): five runs, never apt-get.
+    """What this machine has (LibreOffice, pdftotext, zbarimg, Carlito, Caladea): five runs, never apt-get.
 
     The former `fc-list | grep -q` check failed with SIGPIPE about 3 runs in 5 and ran apt-get.
     """
@@ -64,7 +64,7 @@ def test_only_what_is_missing_is_installed_with_sudo_when_not_root(checkout, tmp
     """A machine without LibreOffice, as a user who is not root: sudo apt-get for LibreOffice only."""
     bare = tmp_path / "bin"
     bare.mkdir()
-    for name in ("dirname", "basename", "fc-list", "dpkg-query", "pdftotext"):
+    for name in ("dirname", "basename", "fc-list", "dpkg-query", "pdftotext", "zbarimg"):
         found = shutil.which(name)
         assert found, name
         (bare / name).symlink_to(found)
@@ -85,4 +85,27 @@ def test_only_what_is_missing_is_installed_with_sudo_when_not_root(checkout, tmp
         "apt-get update -q",
         "sudo apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui",
         "apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui",
+    ]
+
+
+def test_a_missing_qr_decoder_is_installed_alone(checkout, tmp_path):
+    """zbarimg (zbar-tools) reads back the payment QR code of the letters: installed when missing."""
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for name in ("dirname", "basename", "fc-list", "dpkg-query", "pdftotext", "soffice"):
+        found = shutil.which(name)
+        assert found, name
+        (bare / name).symlink_to(found)
+    tool(bare, "id", "#!/bin/sh\necho 0\n")  # root: no sudo
+    tool(bare, "apt-get", RECORDER)  # records, installs nothing
+    calls = tmp_path / "calls.txt"
+    result = install(checkout, str(bare), calls)
+    assert result.returncode == 1
+    assert result.stdout == "Installation de ce qui manque (apt-get) : zbar-tools\n"
+    assert result.stderr.endswith(
+        "zbarimg est toujours introuvable après apt-get : les tests en ont besoin.\n"
+    )
+    assert calls.read_text(encoding="utf-8").splitlines() == [
+        "apt-get update -q",
+        "apt-get install -y -q zbar-tools",
     ]

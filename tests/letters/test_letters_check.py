@@ -17,7 +17,8 @@ ALL_FIELDS = (
     "societe, client, factures, nb_factures, total_du, niveau, libelle_niveau, canal, objet, nb_relances, "
     "date_derniere_relance, message, date_lettre, lieu, delai_paiement, date_limite, date_reference, "
     "reclamer_penalites, total_penalites, total_indemnites, total_avec_penalites, taux_penalites, "
-    "mention_penalites, formule_appel, historique, relances_precedentes, copie_postale, courrier_suit"
+    "mention_penalites, formule_appel, historique, relances_precedentes, copie_postale, courrier_suit, "
+    "qr_paiement, lien_paiement, logo"
 )
 
 

@@ -25,7 +25,7 @@ def test_each_shipped_email_gives_its_subject_and_a_plain_body(name):
         assert f"- facture n° {number} du " in body
     assert "Total dû : 3\u00a0003,00\u00a0€" in body
     assert "au plus tard le 1er décembre 2026" in body
-    assert "IBAN FR76 3000 4000 0500 0012 3456 789 – BIC BNPAFRPPXXX" in body
+    assert "IBAN FR76 3000 4000 0500 0012 3456 729 – BIC BNPAFRPPXXX" in body
     assert body.startswith("Madame, Monsieur,\n\n")
     assert body.endswith("Claire Lefèvre\nGérante\nMenuiserie Lefèvre & Associés\nTél. : 02 99 12 34 56\n")
     assert "&amp;" not in subject + body and "{" not in body

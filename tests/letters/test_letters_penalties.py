@@ -104,13 +104,13 @@ def test_a_letter_that_claims_nothing_shows_no_penalty_even_when_they_were_compu
 @pytest.mark.parametrize("stem", LEVELS)
 def test_the_second_table_lists_each_invoice_only_when_claimed(letters, stem):
     claimed = docx.Document(str(letters[stem, True][0])).tables
-    assert len(claimed) == 3  # address blocks, invoices, penalties
+    assert len(claimed) == 4  # address blocks, invoices, penalties, QR code beside the signature
     rows = [[cell.text for cell in row.cells] for row in claimed[2].rows]
     assert [[flat(text) for text in row] for row in rows] == [
         ["N° facture", "Pénalités de retard", "Indemnité forfaitaire"],
         *[list(line) for line in PER_INVOICE],
     ]
-    assert len(docx.Document(str(letters[stem, False][0])).tables) == 2
+    assert len(docx.Document(str(letters[stem, False][0])).tables) == 3
     for claimed_ in (True, False):
         text = docx_text(letters[stem, claimed_][0])
         assert "{{" not in text and "{%" not in text

@@ -84,7 +84,8 @@ def test_a_long_letter_runs_onto_a_second_page_with_the_signature(converted):
     _, pdf = converted["relance_2.docx", "tricky", 15]
     pages = {page for *_, page in pdf_words(pdf)}
     assert pages == {1, 2}
-    assert "Claire Lefèvre Gérante" in pdf_text(pdf)
+    # beside the QR code: its words are read column by column, so look for them on the second page
+    assert {"Claire", "Gérante", "salutations"} <= {word for word, *_, page in pdf_words(pdf) if page == 2}
 
 
 def test_only_the_printed_mise_en_demeure_is_a_registered_letter(tmp_path):
@@ -137,7 +138,7 @@ def test_a_customer_in_france_has_no_country_line_and_a_business_the_law_on_pena
     assert "69003 Lyon\nSauf" not in text and "FRANCE" not in text
     assert "69003 Lyon\n" in text
     assert "pénalités de retard (article L441-10 du Code de commerce)" in text
-    assert "IBAN FR76 3000 4000 0500 0012 3456 789 – BIC BNPAFRPPXXX" in text
+    assert "IBAN FR76 3000 4000 0500 0012 3456 729 – BIC BNPAFRPPXXX" in text
 
 
 def test_the_accountants_message_keeps_its_line_breaks_and_escapes(tmp_path):
