@@ -22,7 +22,7 @@ CHANNELS = {
 }
 CHANNEL_CODES = {label: code for code, label in CHANNELS.items()}
 
-FILE_KINDS = ("factures", "reglements", "clients", "relances")
+FILE_KINDS = ("factures", "reglements", "clients", "relances", "ecritures")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,8 @@ class Settings:
     default_payment_days: int = 30  # due date of an invoice without one, when its customer has no terms
     filters: Filters = field(default_factory=Filters)  # [filtres]: the default scope of `preparer`
     penalty_rates: PenaltyRates = field(default_factory=lambda: PenaltyRates(DEFAULT_ECB))
+    # [fec] comptes_clients: the start of the customer accounts in a FEC or a ledger export
+    customer_accounts: tuple[str, ...] = ("411",)
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -157,6 +159,19 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = "relance.toml")
         if pdf["convertisseur"] not in CONVERTERS:
             raise _bad(source, "pdf.convertisseur", "auto, word ou libreoffice")
         kwargs["converter"] = pdf["convertisseur"]
+    fec = _table(data, "fec", source)
+    for key in fec:
+        if key != "comptes_clients":
+            raise _unknown_key(source, "fec", key, ("comptes_clients",))
+    if "comptes_clients" in fec:
+        accounts = fec["comptes_clients"]
+        if isinstance(accounts, str | int) and not isinstance(accounts, bool):
+            accounts = [accounts]
+        if (not isinstance(accounts, list) or not accounts
+                or not all(isinstance(a, str | int) and not isinstance(a, bool) and str(a).strip()
+                           for a in accounts)):
+            raise _bad(source, "fec.comptes_clients", 'une liste de débuts de comptes, par exemple ["411"]')
+        kwargs["customer_accounts"] = tuple(str(a).strip() for a in accounts)
     return Settings(**kwargs)
 
 

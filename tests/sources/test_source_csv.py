@@ -53,7 +53,8 @@ def test_cp1252_semicolon_with_titles_nbsp_and_bad_cells(input_dir: Path) -> Non
     # The invoice whose figures disagree is kept as read: the core decides not to chase it.
     assert by_number["F2026-007"].remaining == Decimal("1400.00")
     assert exports.files == {
-        "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": (), "fec": ()
+        "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": (), "fec": (),
+        "ecritures": (),
     }
 
 

@@ -1,0 +1,184 @@
+"""Whole-column parsers of export cells: amounts to integer cents, dates, flags, marks and text.
+
+Each one gives, for a column, the parsed values and a state per cell (OK, EMPTY or BAD), with the
+exact meaning of the one-cell parsers of sources.cells: those run once per distinct value (dates,
+codes and flags repeat a lot), and amounts, mostly distinct, take a vectorised fast path for the
+shapes nearly every export writes (`1 234,56`, `-600.00`) and the one-cell parser for the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sources.cells import parse_amount, parse_date, parse_flag, text_of
+
+OK, EMPTY, BAD = 0, 1, 2
+NO_DAY = np.iinfo(np.int64).min  # "no date" among day numbers (days since 1970-01-01)
+_EPOCH = date(1970, 1, 1).toordinal()
+
+# What parse_amount drops before reading (thousands separators and stray tabs), as a regex class.
+_SPACES = r"[ \u00a0\u202f\u2009\t]"
+# At most 13 digits before the mark: below 10^15 cents a float64 holds every amount of two decimals
+# close enough for rint(x * 100) to give its exact number of cents.
+_FAST_AMOUNT = r"-?\d{1,13}(?:[.,]\d{1,2})?€?"
+
+
+def _is_text(values: pd.Series) -> bool:
+    """Whether every cell is a str (CSV columns), so pandas' .str methods apply as they are."""
+    return isinstance(values.dtype, pd.StringDtype)
+
+
+def by_uniques(values: pd.Series, parse: Callable[[Any], Any]) -> tuple[list[Any], np.ndarray]:
+    """`parse` run once per distinct cell: its results and, per cell, the index of its result.
+
+    A cell whose parse raises ValueError gets the result `ValueError`; a missing cell (NaN, None)
+    is parsed as None.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        uniques: Any = values.cat.categories
+        codes = values.cat.codes.to_numpy()
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results: list[Any] = []
+    for value in uniques:
+        try:
+            results.append(parse(value))
+        except ValueError:
+            results.append(ValueError)
+    codes = np.asarray(codes, dtype=np.int64)
+    missing: Any = None
+    if len(codes) and codes.min() < 0:  # only then: some one-cell functions want a str
+        try:
+            missing = parse(None)
+        except ValueError:
+            missing = ValueError
+    results.append(missing)  # index -1: the missing cells
+    return results, codes
+
+
+def _take(results: list[Any], codes: np.ndarray, dtype: Any = object) -> np.ndarray:
+    table = np.empty(len(results), dtype=dtype)
+    table[:] = results
+    return table[codes]
+
+
+def texts(values: pd.Series) -> np.ndarray:
+    """Each cell as trimmed text (sources.cells.text_of): an object array of str."""
+    if _is_text(values):
+        return values.str.strip().fillna("").to_numpy(dtype=object)
+    results, codes = by_uniques(values, text_of)
+    return _take(results, codes)
+
+
+def shown(values: pd.Series) -> np.ndarray:
+    """Each cell as the user saw it in Excel, for the Anomalies sheet."""
+    def one(value: object) -> str:
+        if isinstance(value, datetime):
+            return value.strftime("%d/%m/%Y %H:%M")
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        return text_of(value)
+
+    if _is_text(values):
+        return values.str.strip().fillna("").to_numpy(dtype=object)
+    results, codes = by_uniques(values, one)
+    return _take(results, codes)
+
+
+def amounts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Cents (int64) and state of each cell, as parse_amount reads it (rounded half up to the cent)."""
+    n = len(values)
+    cents = np.zeros(n, dtype=np.int64)
+    state = np.full(n, OK, dtype=np.int8)
+    rest = np.ones(n, dtype=bool)  # cells for the one-cell parser
+    if _is_text(values):
+        cleaned = values.fillna("").str.replace(_SPACES, "", regex=True)
+        empty = (cleaned == "").to_numpy()
+        state[empty] = EMPTY
+        fast = cleaned.str.fullmatch(_FAST_AMOUNT).to_numpy(dtype=bool)
+        if fast.any():
+            picked = cleaned[fast].str.rstrip("€").str.replace(",", ".", regex=False)
+            cents[fast] = np.rint(pd.to_numeric(picked).to_numpy(dtype=np.float64) * 100)
+        rest = ~(fast | empty)
+        if not rest.any():
+            return cents, state
+        values = values[rest]
+    results, codes = by_uniques(values, parse_amount)
+    table_cents = np.zeros(len(results), dtype=np.int64)
+    table_state = np.full(len(results), OK, dtype=np.int8)
+    for i, result in enumerate(results):
+        if result is ValueError:
+            table_state[i] = BAD
+        elif result is None:
+            table_state[i] = EMPTY
+        else:
+            table_cents[i] = int(result.scaleb(2))  # quantized to the cent: exact
+    cents[rest] = table_cents[codes]
+    state[rest] = table_state[codes]
+    return cents, state
+
+
+def days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers (days since 1970-01-01, NO_DAY when none) and state, as parse_date reads them."""
+    results, codes = by_uniques(values, parse_date)
+    table = np.full(len(results), NO_DAY, dtype=np.int64)
+    table_state = np.full(len(results), OK, dtype=np.int8)
+    for i, result in enumerate(results):
+        if result is ValueError:
+            table_state[i] = BAD
+        elif result is None:
+            table_state[i] = EMPTY
+        else:
+            table[i] = result.toordinal() - _EPOCH
+    return table[codes], table_state[codes]
+
+
+def flags(values: pd.Series) -> np.ndarray:
+    """parse_flag of each cell: an object array of True, False or None (unclear)."""
+    results, codes = by_uniques(values, parse_flag)
+    return _take(results, codes)
+
+
+def marks(values: pd.Series) -> np.ndarray:
+    """A Litige / Bloqué column: "" for no, "Oui" for yes, else the cell's text (a comment means yes)."""
+    def one(value: object) -> str:
+        flag = parse_flag(value)
+        return "Oui" if flag else "" if flag is False else text_of(value)
+
+    results, codes = by_uniques(values, one)
+    return _take(results, codes)
+
+
+def mapped(values: pd.Series, parse: Callable[[Any], Any]) -> np.ndarray:
+    """Any one-cell function, run once per distinct cell: an object array of its results."""
+    results, codes = by_uniques(values, parse)
+    return _take(results, codes)
+
+
+# --- day numbers and money at the edges ----------------------------------------------------------
+
+
+def to_datetime64(day_numbers: np.ndarray) -> np.ndarray:
+    """Day numbers as datetime64[s], NaT where there is no date."""
+    out = day_numbers.astype("datetime64[D]").astype("datetime64[s]")
+    out[day_numbers == NO_DAY] = np.datetime64("NaT")
+    return out
+
+
+def day_number(day: date) -> int:
+    return day.toordinal() - _EPOCH
+
+
+def from_day_number(number: int) -> date:
+    return date.fromordinal(number + _EPOCH)
+
+
+def to_decimal(cents: int) -> Decimal:
+    """Integer cents as a Decimal of two places (the records' money)."""
+    return Decimal(int(cents)).scaleb(-2)
