@@ -94,9 +94,16 @@ class Sheet:
 
     # --- checks ---------------------------------------------------------------------------------
 
-    def drop(self, mask: np.ndarray, key_or_position: str | int, message: str | np.ndarray) -> None:
-        """Rows of `mask` still alive leave the file, each with an anomaly in that column."""
-        self._report(mask, key_or_position, message, drop=True)
+    def drop(self, mask: np.ndarray, key_or_position: str | int, message: str | np.ndarray,
+             values: np.ndarray | None = None) -> None:
+        """Rows of `mask` still alive leave the file, each with an anomaly in that column (whose
+        cells are shown, or `values` once the cells are released)."""
+        self._report(mask, key_or_position, message, drop=True, values=values)
+
+    def release(self) -> None:
+        """Forget the cells (the frame read from them is all that is needed now): a big export's
+        text is not kept while the next file is read."""
+        self.cells = self.cells.iloc[:, :0]
 
     def warn(self, mask: np.ndarray, key_or_position: str | int, message: str | np.ndarray) -> None:
         """Rows of `mask` still alive stay, with an anomaly in that column."""
@@ -109,7 +116,8 @@ class Sheet:
         self.alive &= ~mask
 
     def _report(
-        self, mask: np.ndarray, key_or_position: str | int, message: str | np.ndarray, *, drop: bool
+        self, mask: np.ndarray, key_or_position: str | int, message: str | np.ndarray, *, drop: bool,
+        values: np.ndarray | None = None,
     ) -> None:
         mask = mask & self.alive
         if not mask.any():
@@ -121,8 +129,12 @@ class Sheet:
         else:
             messages = np.asarray(message, dtype=object)[mask]
         column = self.cells[self.cells.columns[position]] if 0 <= position < self.cells.shape[1] else None
-        values = (vectors.shown(column[mask]) if column is not None
-                  else np.full(int(mask.sum()), "", dtype=object))
+        if values is not None:
+            values = np.asarray(values, dtype=object)[mask]
+        elif column is not None:
+            values = vectors.shown(column[mask])
+        else:
+            values = np.full(int(mask.sum()), "", dtype=object)
         self._add(mask, position, messages, values, drop=drop)
 
     def _add(self, mask: np.ndarray, position: int, messages: np.ndarray, values: np.ndarray, *,

@@ -187,17 +187,19 @@ class _Reading:
         for opened in self.files["factures"]:
             sheet = self.sheet(opened, "factures")
             frame = read_invoices(sheet, terms, default)
+            sheet.release()
             sheets.append(sheet)
             parts.append(frame.assign(file=sheet.file))
         invoices = merge_invoices(parts, sheets)
         for sheet in sheets:
             self.close(sheet)
+        del sheets, parts
         payments = []
         for opened in self.files["reglements"]:
             sheet = self.sheet(opened, "reglements")
             payments.append(read_payments(sheet).assign(file=sheet.file))
             self.close(sheet)
-        seen = dict(zip(invoices["number"], zip(invoices["file"], invoices["row"], strict=True), strict=True))
+        seen = [invoices]
         ledger_invoices, named = [], {}
         for opened in self.files["fec"]:
             fec = read_fec(opened.path, lambda code: terms.get(code), default, settings.customer_accounts)
@@ -225,9 +227,11 @@ class _Reading:
         extra = [c for c in named if c not in set(customers["code"])]
         if extra:
             customers = _concat([customers, _named(extra, named)], CUSTOMER_COLUMNS)
+        invoices = public(invoices, "invoices")
+        payments = public(_concat(payments, PAYMENT_COLUMNS), "payments")
         frames = Frames(
-            invoices=public(invoices, "invoices"),
-            payments=public(_concat(payments, PAYMENT_COLUMNS), "payments"),
+            invoices=invoices,
+            payments=payments,
             customers=public(customers, "customers"),
             past_reminders=public(_concat(reminders, REMINDER_COLUMNS), "past_reminders"),
         )
@@ -255,26 +259,33 @@ class _Reading:
                     f"délai par défaut de {days} jours appliqué."))
         return known
 
-    def _first_seen(self, frame: pd.DataFrame, seen: dict, column: str) -> pd.DataFrame:
-        """Invoices of a FEC or ledger whose number a factures file already gave are left out."""
-        keep = []
-        for number, file, row in zip(frame["number"], frame["file"], frame["row"], strict=True):
-            first = seen.get(number)
-            if first is not None:
+    def _first_seen(self, frame: pd.DataFrame, seen: list[pd.DataFrame], column: str) -> pd.DataFrame:
+        """Invoices of a FEC or ledger whose number an earlier file already gave are left out."""
+        if not len(frame):
+            return frame
+        earlier = pd.concat([f[["number", "file", "row"]] for f in seen if len(f)], ignore_index=True) \
+            if any(len(f) for f in seen) else None
+        if earlier is not None:
+            firsts = earlier.drop_duplicates("number").set_index("number")
+            again = frame["number"].isin(firsts.index).to_numpy()
+            for number, file, row in zip(frame["number"][again], frame["file"][again], frame["row"][again],
+                                         strict=True):
+                origin = firsts.loc[number]
                 self.anomalies.append(Anomaly(
                     file, int(row), column, number,
-                    f"Facture déjà lue dans {first[0]} ligne {first[1]} : écriture du FEC ignorée."))
-                keep.append(False)
-                continue
-            seen[number] = (file, int(row))
-            keep.append(True)
-        return frame[keep] if len(frame) else frame
+                    f"Facture déjà lue dans {origin['file']} ligne {int(origin['row'])} : "
+                    f"écriture du FEC ignorée."))
+            frame = frame[~again]
+        seen.append(frame)
+        return frame
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    if len(frames) == 1:  # the usual case: no copy
+        return frames[0]
     return pd.concat([f[list(columns)] for f in frames], ignore_index=True)
 
 

@@ -36,6 +36,10 @@ _DATES = {"invoices": ("date", "due"), "payments": ("date",), "customers": ("cha
 _INTS = {"invoices": ("amount", "row"), "payments": ("amount", "row"), "customers": ("row",),
          "past_reminders": ("level", "row")}
 _BOOLS = {"customers": ("private", "do_not_chase")}
+_ORDER = {
+    "invoices": tuple(c for c in INVOICE_COLUMNS if not c.endswith("_known")),
+    "payments": PAYMENT_COLUMNS, "customers": CUSTOMER_COLUMNS, "past_reminders": REMINDER_COLUMNS,
+}
 
 # Titles of an invoice-lines export: its rows are the lines of invoices, to be summed.
 _LINE_TITLES = frozenset(header_key(t) for t in (
@@ -55,23 +59,26 @@ class Frames:
 
 
 def public(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """An internal frame (day numbers, *_known flags) in the schema of Exports.frames."""
-    out = frame.copy()
-    for column in _DATES[kind]:
-        days = pd.to_numeric(out[column], errors="coerce").fillna(vectors.NO_DAY).to_numpy(np.int64)
-        out[column] = vectors.to_datetime64(days)
-    for column in _INTS[kind]:
-        out[column] = out[column].astype(np.int64)
-    for column in _BOOLS.get(kind, ()):
-        out[column] = out[column].astype(bool)
-    if kind == "invoices":
-        for column in ("paid", "remaining"):
-            known = out.pop(f"{column}_known").astype(bool).to_numpy()
-            values = pd.array(out[column].astype(np.int64).to_numpy(), dtype="Int64")
-            values[~known] = pd.NA
-            out[column] = values
-        out = out[[c for c in INVOICE_COLUMNS if not c.endswith("_known")]]
-    return out.reset_index(drop=True)
+    """An internal frame (day numbers, *_known flags) in the schema of Exports.frames; its columns
+    are reused, not copied (a million rows of text cost hundreds of megabytes)."""
+    columns: dict[str, object] = {}
+    for name in frame.columns:
+        if name == "pos" or name == "k" or name.endswith("_known"):
+            continue
+        values = frame[name].to_numpy()
+        if name in _DATES[kind]:
+            days = pd.to_numeric(frame[name], errors="coerce").fillna(vectors.NO_DAY).to_numpy(np.int64)
+            values = vectors.to_datetime64(days)
+        elif name in _INTS[kind]:
+            values = values.astype(np.int64, copy=False)
+        elif name in _BOOLS.get(kind, ()):
+            values = values.astype(bool, copy=False)
+        elif kind == "invoices" and name in ("paid", "remaining"):
+            known = frame[f"{name}_known"].to_numpy().astype(bool)
+            values = pd.arrays.IntegerArray(values.astype(np.int64, copy=False), ~known)
+        columns[name] = values
+    order = [c for c in _ORDER[kind] if c in columns]
+    return pd.DataFrame({c: columns[c] for c in order}, copy=False)
 
 
 def merge_invoices(parts: list[pd.DataFrame], sheets: list[Sheet]) -> pd.DataFrame:
@@ -102,11 +109,13 @@ def merge_invoices(parts: list[pd.DataFrame], sheets: list[Sheet]) -> pd.DataFra
         mask = np.zeros(len(sheet), dtype=bool)
         mask[frame["pos"].to_numpy()[rows]] = True
         messages = np.full(len(sheet), "", dtype=object)
+        values = np.full(len(sheet), "", dtype=object)
+        values[frame["pos"].to_numpy()[rows]] = frame["number"].to_numpy()[rows]
         for row in rows:
             origin = firsts.loc[frame["number"].iat[row]]
             messages[frame["pos"].iat[row]] = (f"Numéro de facture déjà présent ({origin['file']} "
                                                f"ligne {int(origin['row'])}) : ligne ignorée.")
-        sheet.drop(mask, "numero", messages)
+        sheet.drop(mask, "numero", messages, values)
     kept = frame[~dropped]
     if not summed.any():
         return kept.reset_index(drop=True)

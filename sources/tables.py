@@ -57,18 +57,24 @@ class Table:
 
 def blank_rows(cells: pd.DataFrame, text: bool) -> np.ndarray:
     """Rows with no cell holding anything but spaces."""
-    blank = np.ones(len(cells), dtype=bool)
+    n = len(cells)
+    blank = np.ones(n, dtype=bool)
+    todo = np.arange(n)
+    filled = _FILLED_TEXT if text else _FILLED_ANY
+    # Column by column, on the rows still looking blank: after the first column hardly any are left.
     for column in cells.columns:
-        blank &= _empty(cells[column], text)
+        if not len(todo):
+            break
+        values = cells[column].to_numpy(dtype=object)[todo]
+        found = filled(values).astype(bool)
+        blank[todo[found]] = False
+        todo = todo[~found]
     return blank
 
 
-def _empty(values: pd.Series, text: bool) -> np.ndarray:
-    if text:
-        return (values.str.strip() == "").to_numpy(dtype=bool)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = np.array([isinstance(v, str) and not v.strip() for v in uniques] + [True], dtype=bool)
-    return table[codes]
+_FILLED_TEXT = np.frompyfunc(lambda v: bool(v) and not v.isspace(), 1, 1)
+_FILLED_ANY = np.frompyfunc(
+    lambda v: v is not None and v == v and (not isinstance(v, str) or (bool(v) and not v.isspace())), 1, 1)
 
 
 def read_table(path: Path, known_titles: frozenset[str]) -> Table:

@@ -19,19 +19,25 @@ import pandas as pd
 from sources.cells import parse_amount, parse_date, parse_flag, text_of
 
 OK, EMPTY, BAD = 0, 1, 2
-NO_DAY = np.iinfo(np.int64).min  # "no date" among day numbers (days since 1970-01-01)
+NO_DAY = np.iinfo(np.int64).min  # "no date" among day numbers (days since 1970-01-01); NaT's int64
 _EPOCH = date(1970, 1, 1).toordinal()
 
-# What parse_amount drops before reading (thousands separators and stray tabs), as a regex class.
-_SPACES = r"[ \u00a0\u202f\u2009\t]"
-# At most 13 digits before the mark: below 10^15 cents a float64 holds every amount of two decimals
-# close enough for rint(x * 100) to give its exact number of cents.
-_FAST_AMOUNT = r"-?\d{1,13}(?:[.,]\d{1,2})?€?"
+# What parse_amount drops before reading: thousands separators and stray tabs.
+_DROP_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
+# Below 10^13 euros (10^15 cents) a float64 holds every amount of two decimals close enough for
+# rint(x * 100) to give its exact number of cents.
+_JOIN = "\x1f"  # the unit separator: no export writes it in a cell
+_NUMBER_CHARS = str.maketrans("", "", "0123456789.-\x1f")  # deletes what a plain number is made of
 
 
 def _is_text(values: pd.Series) -> bool:
-    """Whether every cell is a str (CSV columns), so pandas' .str methods apply as they are."""
+    """Whether every cell is a str (CSV columns)."""
     return isinstance(values.dtype, pd.StringDtype)
+
+
+def _objects(values: pd.Series) -> np.ndarray:
+    # Python loops over a plain object array beat the .str methods of pandas' python-backed strings.
+    return values.to_numpy(dtype=object)
 
 
 def by_uniques(values: pd.Series, parse: Callable[[Any], Any]) -> tuple[list[Any], np.ndarray]:
@@ -40,11 +46,7 @@ def by_uniques(values: pd.Series, parse: Callable[[Any], Any]) -> tuple[list[Any
     A cell whose parse raises ValueError gets the result `ValueError`; a missing cell (NaN, None)
     is parsed as None.
     """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        uniques: Any = values.cat.categories
-        codes = values.cat.codes.to_numpy()
-    else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = pd.factorize(_objects(values), use_na_sentinel=True)
     results: list[Any] = []
     for value in uniques:
         try:
@@ -68,10 +70,13 @@ def _take(results: list[Any], codes: np.ndarray, dtype: Any = object) -> np.ndar
     return table[codes]
 
 
+_STRIP = np.frompyfunc(str.strip, 1, 1)
+
+
 def texts(values: pd.Series) -> np.ndarray:
     """Each cell as trimmed text (sources.cells.text_of): an object array of str."""
     if _is_text(values):
-        return values.str.strip().fillna("").to_numpy(dtype=object)
+        return _STRIP(_objects(values)) if len(values) else np.array([], dtype=object)
     results, codes = by_uniques(values, text_of)
     return _take(results, codes)
 
@@ -86,7 +91,7 @@ def shown(values: pd.Series) -> np.ndarray:
         return text_of(value)
 
     if _is_text(values):
-        return values.str.strip().fillna("").to_numpy(dtype=object)
+        return texts(values)
     results, codes = by_uniques(values, one)
     return _take(results, codes)
 
@@ -97,14 +102,10 @@ def amounts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     cents = np.zeros(n, dtype=np.int64)
     state = np.full(n, OK, dtype=np.int8)
     rest = np.ones(n, dtype=bool)  # cells for the one-cell parser
-    if _is_text(values):
-        cleaned = values.fillna("").str.replace(_SPACES, "", regex=True)
-        empty = (cleaned == "").to_numpy()
+    if _is_text(values) and n:
+        fast, empty, found = _fast_amounts(_objects(values))
+        cents[fast] = found
         state[empty] = EMPTY
-        fast = cleaned.str.fullmatch(_FAST_AMOUNT).to_numpy(dtype=bool)
-        if fast.any():
-            picked = cleaned[fast].str.rstrip("€").str.replace(",", ".", regex=False)
-            cents[fast] = np.rint(pd.to_numeric(picked).to_numpy(dtype=np.float64) * 100)
         rest = ~(fast | empty)
         if not rest.any():
             return cents, state
@@ -122,6 +123,35 @@ def amounts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     cents[rest] = table_cents[codes]
     state[rest] = table_state[codes]
     return cents, state
+
+
+def _fast_amounts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells of the common shapes (`1 234,56`, `-600.00`, `12 €`) read in a few C-speed passes
+    over the whole column joined into one text: (which cells, which are empty, their cents).
+
+    A cell is taken here when, spaces and € dropped and the comma made a dot, pandas reads it as a
+    number below 10^13 with at most two decimals; any other shape (`1.234,56`, `600,00-`, `0,005`)
+    goes to parse_amount. On those shapes both readings agree (see the property tests).
+    """
+    n = len(cells)
+    joined = _JOIN.join(cells)
+    if joined.count(_JOIN) != n - 1:  # a cell holds the joiner itself: leave the column to parse_amount
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(0, dtype=np.int64)
+    text = joined.translate(_DROP_SPACES).replace(",", ".").replace("€", "")
+    del joined
+    parts = text.split(_JOIN)
+    empty = np.fromiter((not part for part in parts), dtype=bool, count=n)
+    odd = np.zeros(n, dtype=bool)
+    if text.translate(_NUMBER_CHARS):  # letters (1e5, inf, nan, EUR…): those cells are not taken
+        odd = np.fromiter((bool(part.translate(_NUMBER_CHARS)) for part in parts), dtype=bool, count=n)
+    del text
+    numbers = pd.to_numeric(pd.Series(parts, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
+    del parts
+    hundred = numbers * 100
+    cents = np.rint(hundred)
+    with np.errstate(invalid="ignore"):
+        fast = ~odd & ~empty & (np.abs(numbers) < 1e13) & (np.abs(hundred - cents) < 1e-6)
+    return fast, empty, cents[fast].astype(np.int64)
 
 
 def days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
