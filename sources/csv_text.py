@@ -76,7 +76,9 @@ def physical_lines(raw: bytes) -> int:
     """Lines as a text editor counts them: ended by \\n, \\r\\n or a lone \\r."""
     if not raw:
         return 0
-    breaks = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
+    breaks = raw.count(b"\n")
+    if b"\r" in raw:
+        breaks += raw.count(b"\r") - raw.count(b"\r\n")
     return breaks + (0 if raw.endswith((b"\n", b"\r")) else 1)
 
 
@@ -143,14 +145,12 @@ def _fields_per_line(body: bytes, separator: str, lines: int) -> np.ndarray:
 def _slow(text: str, separator: str, width: int, lines: int, need_fields: bool) -> TextRecords:
     reader = _Reader(text, separator, max(width, 1))
     rows = reader.records(text, 0)
-    widest = max((len(cells) for _, _, cells in rows), default=1)
+    widest = max(max((len(cells) for _, _, cells in rows), default=1), 1)
     columns: list[list[str]] = [[] for _ in range(widest)]
     for _, _, cells in rows:
         for position in range(widest):
             columns[position].append(cells[position] if position < len(cells) else "")
     cells = pd.DataFrame({i: pd.array(values, dtype="str") for i, values in enumerate(columns)})
-    if cells.empty:
-        cells = pd.DataFrame({0: pd.array([], dtype="str")})
     first = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     last = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     fields = np.fromiter((len(r[2]) for r in rows), dtype=np.int64, count=len(rows)) if need_fields else None

@@ -60,19 +60,19 @@ def blank_rows(cells: pd.DataFrame, text: bool) -> np.ndarray:
     n = len(cells)
     blank = np.ones(n, dtype=bool)
     todo = np.arange(n)
-    filled = _FILLED_TEXT if text else _FILLED_ANY
+    filled = _FILLED_ANY
     # Column by column, on the rows still looking blank: after the first column hardly any are left.
     for column in cells.columns:
         if not len(todo):
             break
         values = cells[column].to_numpy(dtype=object)[todo]
-        found = filled(values).astype(bool)
+        found = (_STRIP(values) != "") if text else filled(values).astype(bool)
         blank[todo[found]] = False
         todo = todo[~found]
     return blank
 
 
-_FILLED_TEXT = np.frompyfunc(lambda v: bool(v) and not v.isspace(), 1, 1)
+_STRIP = np.frompyfunc(str.strip, 1, 1)
 _FILLED_ANY = np.frompyfunc(
     lambda v: v is not None and v == v and (not isinstance(v, str) or (bool(v) and not v.isspace())), 1, 1)
 

@@ -8,6 +8,7 @@ shapes nearly every export writes (`1 234,56`, `-600.00`) and the one-cell parse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,12 +23,9 @@ OK, EMPTY, BAD = 0, 1, 2
 NO_DAY = np.iinfo(np.int64).min  # "no date" among day numbers (days since 1970-01-01); NaT's int64
 _EPOCH = date(1970, 1, 1).toordinal()
 
-# What parse_amount drops before reading: thousands separators and stray tabs.
-_DROP_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
-# Below 10^13 euros (10^15 cents) a float64 holds every amount of two decimals close enough for
-# rint(x * 100) to give its exact number of cents.
 _JOIN = "\x1f"  # the unit separator: no export writes it in a cell
-_NUMBER_CHARS = str.maketrans("", "", "0123456789.-\x1f")  # deletes what a plain number is made of
+_SPACES = (" ", "\u00a0", "\u202f", "\u2009", "\t")
+_NOT_NUMBER = re.compile(r"[^0-9.\-\x1f]")  # anything but what a plain number is made of
 
 
 def _is_text(values: pd.Series) -> bool:
@@ -40,17 +38,37 @@ def _objects(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype=object)
 
 
+class _Tag:
+    """A cell that must not be mistaken for an equal one of another type (True for 1)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Tag and type(other.value) is type(self.value) and (
+            other.value == self.value or (other.value != other.value and self.value != self.value))
+
+    def __hash__(self) -> int:
+        return hash((type(self.value).__name__, self.value if self.value == self.value else "nan"))
+
+
 def by_uniques(values: pd.Series, parse: Callable[[Any], Any]) -> tuple[list[Any], np.ndarray]:
     """`parse` run once per distinct cell: its results and, per cell, the index of its result.
 
     A cell whose parse raises ValueError gets the result `ValueError`; a missing cell (NaN, None)
     is parsed as None.
     """
-    codes, uniques = pd.factorize(_objects(values), use_na_sentinel=True)
+    cells = _objects(values)
+    tagged = not _is_text(values) and any(type(v) is bool or v != v for v in cells)
+    if tagged:  # True == 1 and False == 0 for a hash, and NaN would count as missing: keep them apart
+        cells = np.array([_Tag(v) if type(v) is bool or v != v else v for v in cells], dtype=object)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     results: list[Any] = []
     for value in uniques:
         try:
-            results.append(parse(value))
+            results.append(parse(value.value if type(value) is _Tag else value))
         except ValueError:
             results.append(ValueError)
     codes = np.asarray(codes, dtype=np.int64)
@@ -130,27 +148,37 @@ def _fast_amounts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     over the whole column joined into one text: (which cells, which are empty, their cents).
 
     A cell is taken here when, spaces and € dropped and the comma made a dot, pandas reads it as a
-    number below 10^13 with at most two decimals; any other shape (`1.234,56`, `600,00-`, `0,005`)
+    number below 10^11 with at most two decimals; any other shape (`1.234,56`, `600,00-`, `0,005`)
     goes to parse_amount. On those shapes both readings agree (see the property tests).
     """
     n = len(cells)
     joined = _JOIN.join(cells)
     if joined.count(_JOIN) != n - 1:  # a cell holds the joiner itself: leave the column to parse_amount
         return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(0, dtype=np.int64)
-    text = joined.translate(_DROP_SPACES).replace(",", ".").replace("€", "")
+    text = joined
+    for space in _SPACES:  # str.replace scans in C; translate looks every character up
+        if space in text:
+            text = text.replace(space, "")
     del joined
+    euro = "€" in text
+    text = text.replace(",", ".").replace("€", "")
     parts = text.split(_JOIN)
     empty = np.fromiter((not part for part in parts), dtype=bool, count=n)
+    if euro:  # a cell of a lone « € » is no empty cell: parse_amount refuses it
+        candidates = np.flatnonzero(empty)
+        empty[candidates[[("€" in cells[i]) for i in candidates]]] = False
     odd = np.zeros(n, dtype=bool)
-    if text.translate(_NUMBER_CHARS):  # letters (1e5, inf, nan, EUR…): those cells are not taken
-        odd = np.fromiter((bool(part.translate(_NUMBER_CHARS)) for part in parts), dtype=bool, count=n)
+    if _NOT_NUMBER.search(text):  # letters (1e5, inf, nan, EUR…): those cells are not taken
+        odd = np.fromiter((_NOT_NUMBER.search(part) is not None for part in parts), dtype=bool, count=n)
     del text
     numbers = pd.to_numeric(pd.Series(parts, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
     del parts
     hundred = numbers * 100
     cents = np.rint(hundred)
     with np.errstate(invalid="ignore"):
-        fast = ~odd & ~empty & (np.abs(numbers) < 1e13) & (np.abs(hundred - cents) < 1e-6)
+        # Below 10^11 euros a float64 is close enough to x for rint(x * 100) to be its exact cents,
+        # and for a third decimal to show as a fraction of a cent (sent to parse_amount).
+        fast = ~odd & ~empty & (np.abs(numbers) < 1e11) & (np.abs(hundred - cents) < 1e-6)
     return fast, empty, cents[fast].astype(np.int64)
 
 
