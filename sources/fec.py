@@ -201,7 +201,7 @@ class _Reader:
 
     def items(self, terms_for: Callable[[str], PaymentTerms | None], default_days: int) -> FecItems:
         sheet, fmt, fields = self.sheet, self.fmt, self.fields
-        alive = sheet.alive
+        alive = sheet.alive.copy()
         account = self.text("CompteNum")
         customer = np.fromiter((a.startswith(self.accounts) for a in account), dtype=bool,
                                count=len(account)) & alive
@@ -224,10 +224,10 @@ class _Reader:
                 f"{len(lines)} ligne(s) finissent par des champs vides en trop (première : ligne "
                 f"{int(lines[0])}), comme l'écrit le logiciel : ces champs sont ignorés."))
         rows = customer & ~refused
+        if (~customer & alive).any() and not customer.any() and not refused.any():
+            raise self._no_customer_account(account[alive])
         treasury = self._treasury(account, alive & ~customer)
         sheet.skip(alive & ~customer & ~refused)
-        if (~customer & alive).sum() and not customer.any() and not refused.any():
-            raise self._no_customer_account(account[alive])
         lines = self._lines(rows, account, counts, stray)
         known: dict[str, PaymentTerms] = {}
         for code in dict.fromkeys(lines["code"].tolist()):
