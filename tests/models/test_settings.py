@@ -64,3 +64,14 @@ def test_level_options():
         }
     ).levels
     assert (level.channel, level.payment_days, level.days_since_previous) == ("telephone", 15, 0)
+
+
+def test_customer_accounts_of_a_fec():
+    assert Settings().customer_accounts == ("411",)
+    accounts = settings_from_mapping({"fec": {"comptes_clients": ["411", 1100]}}).customer_accounts
+    assert accounts == ("411", "1100")
+    assert settings_from_mapping({"fec": {"comptes_clients": "121"}}).customer_accounts == ("121",)
+    with pytest.raises(RelanceError, match=r"« fec.comptes_clients » est incorrecte : il faut une liste"):
+        settings_from_mapping({"fec": {"comptes_clients": []}})
+    with pytest.raises(RelanceError, match=r"section \[fec\] a une clé inconnue « comptes »"):
+        settings_from_mapping({"fec": {"comptes": ["411"]}})
