@@ -1,0 +1,159 @@
+"""Allocation of payments and credit notes to invoices on whole columns (the rule of models.allocation).
+
+1. Money the invoices export already counts as paid (Réglé / Reste dû) is absorbed first.
+2. A payment naming some of the customer's invoices (exact reference, or numbers as whole words in
+   its reference and label) pays those first, oldest due date first.
+3. The rest, unreferenced payments and credit notes pay the open invoices oldest due date first,
+   disputed ones last. 4. What is left is a customer credit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.frames.references import targets
+
+ANOMALY_COLUMNS = ("file", "row", "column", "value", "message")
+
+
+@dataclass(frozen=True, eq=False)
+class AllocationFrames:
+    """What is still due per invoice and the credit left per customer, in cents."""
+
+    remaining: pd.Series  # Int64 on the invoices' index; <NA> for a credit note
+    credits: pd.Series  # int64 by customer code, only the positive ones
+    anomalies: pd.DataFrame  # ANOMALY_COLUMNS, in the payments' order
+
+
+def credit_note_pool(invoices: pd.DataFrame) -> pd.Series:
+    """Per customer, what its unused credit notes bring (cents, positive): credit-note netting."""
+    balance = _balance(invoices)[0]
+    notes = (invoices["amount"].to_numpy() < 0) & (balance < 0)
+    return pd.Series(-balance[notes], index=invoices["customer"].to_numpy()[notes]).groupby(level=0).sum()
+
+
+def _balance(invoices: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(balance, already paid) of each invoice, as the export says (Invoice.balance, already_paid)."""
+    amount = invoices["amount"].to_numpy(dtype=np.int64)
+    remaining, paid = invoices["remaining"], invoices["paid"]
+    already = np.where(remaining.notna().to_numpy(), amount - remaining.to_numpy(dtype=np.int64, na_value=0),
+                       np.where(paid.notna().to_numpy(), paid.to_numpy(dtype=np.int64, na_value=0), 0))
+    return amount - already, already
+
+
+def allocate(invoices: pd.DataFrame, payments: pd.DataFrame) -> AllocationFrames:
+    """Apply every payment and credit note to the invoices (frames of sources.frames' schemas)."""
+    balance, already = _balance(invoices)
+    credit = invoices["amount"].to_numpy() < 0
+    owners = dict(zip((n.upper() for n in invoices["number"].tolist()), invoices["customer"].tolist(),
+                      strict=True))
+    regular = pd.DataFrame({
+        "at": np.flatnonzero(~credit), "customer": invoices["customer"].to_numpy()[~credit],
+        "number": invoices["number"].to_numpy()[~credit], "due": invoices["due"].to_numpy()[~credit],
+        "disputed": invoices["dispute"].to_numpy()[~credit] != "",
+        "open": np.maximum(balance[~credit], 0), "counted": np.maximum(already[~credit], 0),
+    }).sort_values(["customer", "due", "number"], kind="stable").reset_index(drop=True)
+    regular["position"] = regular.groupby("customer", sort=False).cumcount()
+    regular.attrs["owners"] = owners
+    named = targets(regular, payments)
+    anomalies = _anomalies(payments, named)
+
+    amounts = payments["amount"].to_numpy(dtype=np.int64)
+    customers = payments["customer"].to_numpy()
+    keys = pd.Series(named.numbers, dtype=object)
+    referenced = (keys.map(len) > 0).to_numpy()
+    unreferenced = pd.Series(amounts[~referenced], index=customers[~referenced]).groupby(level=0).sum()
+    groups = (pd.DataFrame({"customer": customers[referenced], "key": keys[referenced].to_numpy(),
+                            "amount": amounts[referenced]})
+              .groupby(["customer", "key"], sort=False)["amount"].sum().reset_index())
+    negative = groups[groups["amount"] <= 0]
+    unreferenced = unreferenced.add(negative.groupby("customer")["amount"].sum(), fill_value=0)
+    groups = groups[groups["amount"] > 0]
+    several = groups["key"].map(len) > 1
+    tangled = set(groups.loc[several, "customer"])  # a payment naming several invoices: in order
+
+    open_, counted = regular["open"].to_numpy().copy(), regular["counted"].to_numpy().copy()
+    where = {(c, n): i for i, (c, n) in enumerate(zip(regular["customer"], regular["number"], strict=True))}
+    leftover = pd.Series(dtype=np.int64)
+    simple = groups[~groups["customer"].isin(tangled)]
+    if len(simple):
+        at = np.fromiter((where[(c, k[0])] for c, k in zip(simple["customer"], simple["key"], strict=True)),
+                         dtype=np.int64, count=len(simple))
+        amount = simple["amount"].to_numpy(dtype=np.int64)
+        absorbed = np.minimum(counted[at], amount)
+        counted[at] -= absorbed
+        amount = amount - absorbed
+        paid = np.minimum(open_[at], amount)
+        open_[at] -= paid
+        leftover = pd.Series(amount - paid, index=simple["customer"].to_numpy()).groupby(level=0).sum()
+    if tangled:
+        leftover = leftover.add(_in_order(groups[groups["customer"].isin(tangled)], where, open_, counted),
+                                fill_value=0)
+
+    by_customer = regular["customer"].to_numpy()
+    still_counted = pd.Series(counted, index=by_customer).groupby(level=0).sum()
+    unreferenced = unreferenced.astype(np.int64)
+    absorbable = still_counted.reindex(unreferenced.index, fill_value=0).to_numpy()
+    values = unreferenced.to_numpy()
+    unreferenced = pd.Series(np.where(values > 0, values - np.minimum(absorbable, values), values),
+                             index=unreferenced.index)
+    pool = (credit_note_pool(invoices).add(leftover, fill_value=0).add(unreferenced, fill_value=0)
+            .astype(np.int64))
+
+    # Oldest due date first, disputed invoices last: what a pool pays is its cumulated reach.
+    order = np.lexsort((regular["position"].to_numpy(), regular["disputed"].to_numpy(), by_customer))
+    ordered_open = open_[order]
+    ordered_customer = by_customer[order]
+    reach = pd.Series(ordered_open).groupby(ordered_customer).cumsum().to_numpy() - ordered_open
+    available = pool.reindex(ordered_customer, fill_value=0).to_numpy()
+    paid = np.clip(available - reach, 0, ordered_open)
+    open_[order] = ordered_open - paid
+    spent = pd.Series(paid, index=ordered_customer).groupby(level=0).sum()
+    credits = pool.sub(spent, fill_value=0).astype(np.int64)
+    credits = credits[credits > 0]
+
+    remaining = pd.Series(pd.array([pd.NA] * len(invoices), dtype="Int64"), index=invoices.index)
+    positions = regular["at"].to_numpy()
+    values = np.zeros(len(invoices), dtype=np.int64)
+    values[positions] = open_
+    remaining.iloc[positions] = values[positions]
+    return AllocationFrames(remaining, credits.rename_axis("customer").rename("credit"), anomalies)
+
+
+def _in_order(groups: pd.DataFrame, where: dict, open_: np.ndarray, counted: np.ndarray) -> pd.Series:
+    """Customers with a payment naming several invoices: their named payments in order, as the
+    record rule goes (absorb on each named invoice, then pay each, what is left to the pool)."""
+    left: dict[str, int] = {}
+    rows = zip(groups["customer"], groups["key"], groups["amount"].tolist(), strict=True)
+    for customer, key, amount in rows:
+        at = [where[(customer, number)] for number in key]
+        for i in at:
+            absorbed = min(int(counted[i]), amount)
+            counted[i] -= absorbed
+            amount -= absorbed
+        for i in at:
+            paid = min(int(open_[i]), amount)
+            open_[i] -= paid
+            amount -= paid
+        left[customer] = left.get(customer, 0) + amount
+    return pd.Series(left, dtype=np.int64)
+
+
+def _anomalies(payments: pd.DataFrame, named) -> pd.DataFrame:
+    rows = np.flatnonzero(named.cited)
+    references = payments["reference"].to_numpy()[rows]
+    messages = [
+        f"Le règlement cite la facture {reference} du client {owner} : il est appliqué aux factures "
+        "du client payeur." if owner else
+        f"Le règlement cite une facture inconnue ({reference}) : il est appliqué aux factures les plus "
+        "anciennes du client."
+        for reference, owner in zip(references, named.other_owner[rows], strict=True)
+    ]
+    return pd.DataFrame({
+        "file": payments["file"].to_numpy()[rows] if "file" in payments else "",
+        "row": payments["row"].to_numpy()[rows] if "row" in payments else 0,
+        "column": "Référence", "value": references, "message": messages,
+    }, columns=list(ANOMALY_COLUMNS))
