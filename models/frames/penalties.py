@@ -22,6 +22,7 @@ class PenaltyFrames:
 
     interest: pd.Series  # Int64 on the invoices' index
     indemnity: pd.Series  # Int64
+    periods: pd.Series  # object: the (first, last, days, rate) stretches for the letter's detail
     missing: tuple[str, ...]  # the messages naming each missing half-year, once each
 
 
@@ -37,19 +38,22 @@ def penalties(
     interest = np.zeros(len(left), dtype=object)
     indemnity = np.where(late, _INDEMNITY_CENTS, 0).astype(object)
     missing: list[str] = []
+    stretches = np.empty(len(left), dtype=object)
+    stretches.fill(())
     rows = np.flatnonzero(late)
     if len(rows):
         days = ordinals(due)[rows]
         unique, codes = np.unique(days, return_inverse=True)
-        scaled, scale, known = [], [], []
+        scaled, scale, known, spans = [], [], [], []
         for ordinal in unique.tolist():
             try:
-                rate_days = rates.delay(date.fromordinal(ordinal), today)[1]
+                periods, rate_days = rates.delay(date.fromordinal(ordinal), today)
             except RelanceError as error:
                 if error.message not in missing:
                     missing.append(error.message)
-                scaled.append(0), scale.append(1), known.append(False)
+                scaled.append(0), scale.append(1), known.append(False), spans.append(())
                 continue
+            spans.append(periods)
             exponent = -rate_days.as_tuple().exponent if rate_days.as_tuple().exponent < 0 else 0
             scaled.append(int(rate_days.scaleb(exponent))), scale.append(10 ** exponent), known.append(True)
         # interest in cents = remaining cents × rate·days / (100 × 365), rounded half up: integers only.
@@ -60,10 +64,13 @@ def penalties(
         unknown = ~np.array(known, dtype=bool)[codes]
         interest[rows[unknown]] = pd.NA
         indemnity[rows[unknown]] = pd.NA
+        table = np.empty(len(spans), dtype=object)
+        table[:] = spans
+        stretches[rows] = table[codes]
     index = remaining.index
     return PenaltyFrames(pd.Series(pd.array(interest.tolist(), dtype="Int64"), index=index),
                          pd.Series(pd.array(indemnity.tolist(), dtype="Int64"), index=index),
-                         tuple(missing))
+                         pd.Series(stretches, index=index, dtype=object), tuple(missing))
 
 
 def to_decimal(cents: int) -> Decimal:

@@ -67,9 +67,10 @@ def test_penalties_to_the_cent(rows, today: date, which: int) -> None:
     got = penalties(remaining, pd.Series(as_days([d for _, d, _ in rows])),
                     pd.Series([p for _, _, p in rows]), today, rates)
     messages = []
-    for (left, due, private), interest, indemnity in zip(rows, got.interest, got.indemnity, strict=True):
+    found = zip(rows, got.interest, got.indemnity, got.periods, strict=True)
+    for (left, due, private), interest, indemnity, periods in found:
         if left is None:
-            assert (interest, indemnity) == (0, 0)
+            assert (interest, indemnity, periods) == (0, 0, ())
             continue
         try:
             expected = late_penalty(left, due, today, rates, private=private)
@@ -78,6 +79,7 @@ def test_penalties_to_the_cent(rows, today: date, which: int) -> None:
             messages.append(missing.message)
             continue
         assert (interest, indemnity) == (int(expected.interest * 100), int(expected.indemnity * 100))
+        assert periods == expected.periods
     assert set(got.missing) == set(messages)
 
 
