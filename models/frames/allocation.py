@@ -57,41 +57,38 @@ def allocate(invoices: pd.DataFrame, payments: pd.DataFrame) -> AllocationFrames
         "open": np.maximum(balance[~credit], 0), "counted": np.maximum(already[~credit], 0),
     }).sort_values(["customer", "due", "number"], kind="stable").reset_index(drop=True)
     regular["position"] = regular.groupby("customer", sort=False).cumcount()
-    regular.attrs["owners"] = owners
-    named = targets(regular, payments)
+    named = targets(regular, payments, owners)
     anomalies = _anomalies(payments, named)
 
     amounts = payments["amount"].to_numpy(dtype=np.int64)
     customers = payments["customer"].to_numpy()
-    keys = pd.Series(named.numbers, dtype=object)
-    referenced = (keys.map(len) > 0).to_numpy()
-    unreferenced = pd.Series(amounts[~referenced], index=customers[~referenced]).groupby(level=0).sum()
-    groups = (pd.DataFrame({"customer": customers[referenced], "key": keys[referenced].to_numpy(),
-                            "amount": amounts[referenced]})
-              .groupby(["customer", "key"], sort=False)["amount"].sum().reset_index())
-    negative = groups[groups["amount"] <= 0]
-    unreferenced = unreferenced.add(negative.groupby("customer")["amount"].sum(), fill_value=0)
-    groups = groups[groups["amount"] > 0]
-    several = groups["key"].map(len) > 1
-    tangled = set(groups.loc[several, "customer"])  # a payment naming several invoices: in order
-
+    single = named.single
+    multi = np.zeros(len(payments), dtype=bool)
+    multi[list(named.several)] = True
+    free = (single < 0) & ~multi
+    unreferenced = pd.Series(amounts[free], index=customers[free]).groupby(level=0).sum()
+    # A payment naming several invoices goes with the customer's named payments in order (below);
+    # the others name one invoice each, and their sums per invoice are independent of each other.
+    tangled = set(customers[multi].tolist())
+    simple = (single >= 0) & ~np.isin(customers, list(tangled))
+    sums = pd.Series(amounts[simple]).groupby(single[simple]).sum()
+    at = sums.index.to_numpy(dtype=np.int64)
+    amount = sums.to_numpy(dtype=np.int64)
+    owner = regular["customer"].to_numpy()
+    unreferenced = unreferenced.add(pd.Series(amount[amount <= 0], index=owner[at[amount <= 0]])
+                                    .groupby(level=0).sum(), fill_value=0)
+    at, amount = at[amount > 0], amount[amount > 0]
     open_, counted = regular["open"].to_numpy().copy(), regular["counted"].to_numpy().copy()
-    where = {(c, n): i for i, (c, n) in enumerate(zip(regular["customer"], regular["number"], strict=True))}
-    leftover = pd.Series(dtype=np.int64)
-    simple = groups[~groups["customer"].isin(tangled)]
-    if len(simple):
-        at = np.fromiter((where[(c, k[0])] for c, k in zip(simple["customer"], simple["key"], strict=True)),
-                         dtype=np.int64, count=len(simple))
-        amount = simple["amount"].to_numpy(dtype=np.int64)
-        absorbed = np.minimum(counted[at], amount)
-        counted[at] -= absorbed
-        amount = amount - absorbed
-        paid = np.minimum(open_[at], amount)
-        open_[at] -= paid
-        leftover = pd.Series(amount - paid, index=simple["customer"].to_numpy()).groupby(level=0).sum()
+    absorbed = np.minimum(counted[at], amount)
+    counted[at] -= absorbed
+    amount = amount - absorbed
+    paid = np.minimum(open_[at], amount)
+    open_[at] -= paid
+    leftover = pd.Series(amount - paid, index=owner[at]).groupby(level=0).sum()
     if tangled:
-        leftover = leftover.add(_in_order(groups[groups["customer"].isin(tangled)], where, open_, counted),
-                                fill_value=0)
+        left, negative = _in_order(payments, named, tangled, open_, counted)
+        leftover = leftover.add(left, fill_value=0)
+        unreferenced = unreferenced.add(negative, fill_value=0)
 
     by_customer = regular["customer"].to_numpy()
     still_counted = pd.Series(counted, index=by_customer).groupby(level=0).sum()
@@ -123,23 +120,35 @@ def allocate(invoices: pd.DataFrame, payments: pd.DataFrame) -> AllocationFrames
     return AllocationFrames(remaining, credits.rename_axis("customer").rename("credit"), anomalies)
 
 
-def _in_order(groups: pd.DataFrame, where: dict, open_: np.ndarray, counted: np.ndarray) -> pd.Series:
-    """Customers with a payment naming several invoices: their named payments in order, as the
-    record rule goes (absorb on each named invoice, then pay each, what is left to the pool)."""
+def _in_order(payments: pd.DataFrame, named, tangled: set, open_: np.ndarray, counted: np.ndarray
+              ) -> tuple[pd.Series, pd.Series]:
+    """Customers with a payment naming several invoices: their named payments netted per set of
+    invoices named, then in the order each set first appears, as the record rule goes (absorb on
+    each named invoice, then pay each, what is left to the pool). Returns (left, non-positive sums)."""
+    groups: dict[tuple[str, tuple[int, ...]], int] = {}
+    for i, (customer, amount) in enumerate(zip(payments["customer"].tolist(),
+                                               payments["amount"].tolist(), strict=True)):
+        if customer not in tangled:
+            continue
+        key = named.several.get(i) or ((int(named.single[i]),) if named.single[i] >= 0 else None)
+        if key is not None:
+            groups[(customer, key)] = groups.get((customer, key), 0) + amount
     left: dict[str, int] = {}
-    rows = zip(groups["customer"], groups["key"], groups["amount"].tolist(), strict=True)
-    for customer, key, amount in rows:
-        at = [where[(customer, number)] for number in key]
-        for i in at:
+    negative: dict[str, int] = {}
+    for (customer, key), amount in groups.items():
+        if amount <= 0:
+            negative[customer] = negative.get(customer, 0) + amount
+            continue
+        for i in key:
             absorbed = min(int(counted[i]), amount)
             counted[i] -= absorbed
             amount -= absorbed
-        for i in at:
+        for i in key:
             paid = min(int(open_[i]), amount)
             open_[i] -= paid
             amount -= paid
         left[customer] = left.get(customer, 0) + amount
-    return pd.Series(left, dtype=np.int64)
+    return pd.Series(left, dtype=np.int64), pd.Series(negative, dtype=np.int64)
 
 
 def _anomalies(payments: pd.DataFrame, named) -> pd.DataFrame:
