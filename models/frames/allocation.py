@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.frames.references import targets
+from models.frames.references import targets, upper
 
 ANOMALY_COLUMNS = ("file", "row", "column", "value", "message")
 
@@ -48,17 +48,16 @@ def allocate(invoices: pd.DataFrame, payments: pd.DataFrame) -> AllocationFrames
     """Apply every payment and credit note to the invoices (frames of sources.frames' schemas)."""
     balance, already = _balance(invoices)
     credit = invoices["amount"].to_numpy() < 0
-    owners = dict(zip((n.upper() for n in invoices["number"].tolist()), invoices["customer"].tolist(),
-                      strict=True))
     regular = pd.DataFrame({
         "at": np.flatnonzero(~credit), "customer": invoices["customer"].to_numpy()[~credit],
         "number": invoices["number"].to_numpy()[~credit], "due": invoices["due"].to_numpy()[~credit],
-        "disputed": invoices["dispute"].to_numpy()[~credit] != "",
+        "disputed": np.fromiter((bool(d) for d in invoices["dispute"].to_numpy()[~credit]), dtype=bool,
+                                count=int((~credit).sum())),
         "open": np.maximum(balance[~credit], 0), "counted": np.maximum(already[~credit], 0),
     }).sort_values(["customer", "due", "number"], kind="stable").reset_index(drop=True)
     regular["position"] = regular.groupby("customer", sort=False).cumcount()
-    named = targets(regular, payments, owners)
-    anomalies = _anomalies(payments, named)
+    named = targets(regular, payments)
+    anomalies = _anomalies(invoices, payments, named)
 
     amounts = payments["amount"].to_numpy(dtype=np.int64)
     customers = payments["customer"].to_numpy()
@@ -112,11 +111,10 @@ def allocate(invoices: pd.DataFrame, payments: pd.DataFrame) -> AllocationFrames
     credits = pool.sub(spent, fill_value=0).astype(np.int64)
     credits = credits[credits > 0]
 
-    remaining = pd.Series(pd.array([pd.NA] * len(invoices), dtype="Int64"), index=invoices.index)
     positions = regular["at"].to_numpy()
     values = np.zeros(len(invoices), dtype=np.int64)
     values[positions] = open_
-    remaining.iloc[positions] = values[positions]
+    remaining = pd.Series(pd.arrays.IntegerArray(values, credit.copy()), index=invoices.index)
     return AllocationFrames(remaining, credits.rename_axis("customer").rename("credit"), anomalies)
 
 
@@ -151,15 +149,23 @@ def _in_order(payments: pd.DataFrame, named, tangled: set, open_: np.ndarray, co
     return pd.Series(left, dtype=np.int64), pd.Series(negative, dtype=np.int64)
 
 
-def _anomalies(payments: pd.DataFrame, named) -> pd.DataFrame:
+def _anomalies(invoices: pd.DataFrame, payments: pd.DataFrame, named) -> pd.DataFrame:
+    """A payment citing a reference that names none of the payer's invoices: another customer's
+    invoice (the last one of that number), or an unknown one."""
     rows = np.flatnonzero(named.cited)
+    owner: dict[str, str] = {}
+    if len(rows):
+        cited = {named.references[i] for i in rows.tolist()}
+        numbers = pd.Series(invoices["customer"].to_numpy(), index=upper(invoices["number"].tolist()))
+        owner = numbers[numbers.index.isin(cited)].groupby(level=0).last().to_dict()
     references = payments["reference"].to_numpy()[rows]
+    owners = [owner.get(named.references[i]) for i in rows.tolist()]
     messages = [
-        f"Le règlement cite la facture {reference} du client {owner} : il est appliqué aux factures "
-        "du client payeur." if owner else
+        f"Le règlement cite la facture {reference} du client {who} : il est appliqué aux factures "
+        "du client payeur." if who else
         f"Le règlement cite une facture inconnue ({reference}) : il est appliqué aux factures les plus "
         "anciennes du client."
-        for reference, owner in zip(references, named.other_owner[rows], strict=True)
+        for reference, who in zip(references, owners, strict=True)
     ]
     return pd.DataFrame({
         "file": payments["file"].to_numpy()[rows] if "file" in payments else "",
