@@ -52,8 +52,8 @@ def prepare(folder: Path, today: date, settings: Settings) -> Proposal:
     customers = exports.customers  # records: every customer may show in Clients
     anomalies = list(exports.anomalies)
     unknown = ~payments["customer"].isin(customers.keys() | set(invoices["customer"]))
-    for file, row, code in zip(payments["file"][unknown], payments["row"][unknown],
-                               payments["customer"][unknown], strict=True):
+    for file, row, code in zip(payments["file"][unknown].tolist(), payments["row"][unknown].tolist(),
+                               payments["customer"][unknown].tolist(), strict=True):
         anomalies.append(Anomaly(file, int(row), "Client", code, "Règlement d'un client inconnu : ignoré."))
     for code, name in invoices.drop_duplicates("customer").loc[
             lambda f: ~f["customer"].isin(customers.keys()), ["customer", "name"]].itertuples(index=False):
@@ -67,7 +67,7 @@ def prepare(folder: Path, today: date, settings: Settings) -> Proposal:
     overdue = open_ & (due < np.datetime64(today))
     late = invoices[overdue]
     late_left = pd.Series(pd.array(left[overdue], dtype="Int64"), index=late.index)
-    private = late["customer"].map({c: v.private for c, v in customers.items()}).fillna(False).astype(bool)
+    private = pd.Series([customers[c].private for c in late["customer"].tolist()], index=late.index)
     fines = penalties(late_left, late["due"], private, today, settings.penalty_rates)
     anomalies.extend(Anomaly("relance.toml", None, "[penalites] taux_bce", "", m) for m in fines.missing)
     days = days_overdue(late["due"], today, CALENDAR)
@@ -111,8 +111,8 @@ def prepare(folder: Path, today: date, settings: Settings) -> Proposal:
                           "amount": left[open_]})
     aged = ageing(items, today)
     ages = tuple(AgeingRow(customers[code], tuple(cents(np.array(values))))
-                 for code, values in zip(aged["customer"], aged[list(BUCKET_COLUMNS)].to_numpy().tolist(),
-                                         strict=True))
+                 for code, values in zip(aged["customer"].tolist(),
+                                         aged[list(BUCKET_COLUMNS)].to_numpy().tolist(), strict=True))
     return Proposal(today, tuple(rows), tuple(anomalies), ages, settings, Filters())
 
 

@@ -69,16 +69,18 @@ def payments(frame: pd.DataFrame) -> tuple[Payment, ...]:
 def customers(frame: pd.DataFrame) -> dict[str, Customer]:
     """Customers by code; those named only by a FEC or a ledger have no source."""
     found: dict[str, Customer] = {}
-    chase_from = _dates(frame["chase_from"])
-    for row, chase in zip(frame.itertuples(index=False), chase_from, strict=True):
-        found[row.code] = Customer(
-            code=row.code, name=row.name, email=row.email,
-            address=tuple(line for line in (row.address1, row.address2, row.address3) if line),
-            postal_code=row.postal_code, city=row.city, country=row.country, phone=row.phone,
-            private=bool(row.private), do_not_chase=bool(row.do_not_chase),
-            source=Source(row.file, int(row.row)) if row.file else None, terms=row.terms,
-            chase_from=chase, blocked=row.blocked, family=row.family,
-            representative=row.representative, company=row.company,
+    columns = {name: frame[name].tolist() for name in frame.columns if name != "chase_from"}
+    columns["chase_from"] = _dates(frame["chase_from"])
+    for row in zip(*columns.values(), strict=True):
+        c = dict(zip(columns, row, strict=True))
+        found[c["code"]] = Customer(
+            code=c["code"], name=c["name"], email=c["email"],
+            address=tuple(line for line in (c["address1"], c["address2"], c["address3"]) if line),
+            postal_code=c["postal_code"], city=c["city"], country=c["country"], phone=c["phone"],
+            private=bool(c["private"]), do_not_chase=bool(c["do_not_chase"]),
+            source=Source(c["file"], int(c["row"])) if c["file"] else None, terms=c["terms"],
+            chase_from=c["chase_from"], blocked=c["blocked"], family=c["family"],
+            representative=c["representative"], company=c["company"],
         )
     return found
 
