@@ -66,7 +66,10 @@ def blank_rows(cells: pd.DataFrame, text: bool) -> np.ndarray:
         if not len(todo):
             break
         values = cells[column].to_numpy(dtype=object)[todo]
-        found = (_STRIP(values) != "") if text else filled(values).astype(bool)
+        if text or set(map(type, values)) <= {str}:
+            found = _STRIP(values) != ""
+        else:
+            found = filled(values).astype(bool)
         blank[todo[found]] = False
         todo = todo[~found]
     return blank

@@ -61,7 +61,8 @@ def by_uniques(values: pd.Series, parse: Callable[[Any], Any]) -> tuple[list[Any
     is parsed as None.
     """
     cells = _objects(values)
-    tagged = not _is_text(values) and any(type(v) is bool or v != v for v in cells)
+    kinds = set() if _is_text(values) else set(map(type, cells))
+    tagged = bool in kinds or (float in kinds and any(v != v for v in cells if type(v) is float))
     if tagged:  # True == 1 and False == 0 for a hash, and NaN would count as missing: keep them apart
         cells = np.array([_Tag(v) if type(v) is bool or v != v else v for v in cells], dtype=object)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
@@ -93,8 +94,11 @@ _STRIP = np.frompyfunc(str.strip, 1, 1)
 
 def texts(values: pd.Series) -> np.ndarray:
     """Each cell as trimmed text (sources.cells.text_of): an object array of str."""
-    if _is_text(values):
-        return _STRIP(_objects(values)) if len(values) else np.array([], dtype=object)
+    if not len(values):
+        return np.array([], dtype=object)
+    cells = _objects(values)
+    if _is_text(values) or set(map(type, cells)) <= {str}:  # a spreadsheet column of text only
+        return _STRIP(cells)
     results, codes = by_uniques(values, text_of)
     return _take(results, codes)
 
@@ -122,6 +126,9 @@ def amounts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     rest = np.ones(n, dtype=bool)  # cells for the one-cell parser
     if _is_text(values) and n:
         fast, empty, found = _fast_amounts(_objects(values))
+    elif n:
+        fast, empty, found = _number_cells(_objects(values))
+    if n:
         cents[fast] = found
         state[empty] = EMPTY
         rest = ~(fast | empty)
@@ -179,6 +186,23 @@ def _fast_amounts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
         # Below 10^11 euros a float64 is close enough to x for rint(x * 100) to be its exact cents,
         # and for a third decimal to show as a fraction of a cent (sent to parse_amount).
         fast = ~odd & ~empty & (np.abs(numbers) < 1e11) & (np.abs(hundred - cents) < 1e-6)
+    return fast, empty, cents[fast].astype(np.int64)
+
+
+def _number_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The number cells of a spreadsheet column (not True/False) whose cents need no rounding
+    decision: parse_amount rounds them the same (its round(x, 2) only differs near half a cent);
+    empty cells (None, "") too. The others go to parse_amount."""
+    kinds = np.fromiter((type(v) in (float, int) for v in cells), dtype=bool, count=len(cells))
+    empty = np.fromiter((v is None or (type(v) is str and not v.strip()) for v in cells), dtype=bool,
+                        count=len(cells))
+    numbers = np.zeros(len(cells), dtype=np.float64)
+    if kinds.any():
+        numbers[kinds] = np.array(cells[kinds].tolist(), dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        hundred = numbers * 100
+        cents = np.rint(hundred)
+        fast = kinds & np.isfinite(numbers) & (np.abs(numbers) < 1e11) & (np.abs(hundred - cents) < 0.25)
     return fast, empty, cents[fast].astype(np.int64)
 
 
