@@ -96,9 +96,10 @@ def texts(values: pd.Series) -> np.ndarray:
     """Each cell as trimmed text (sources.cells.text_of): an object array of str."""
     if not len(values):
         return np.array([], dtype=object)
-    cells = _objects(values)
-    if _is_text(values) or set(map(type, cells)) <= {str}:  # a spreadsheet column of text only
-        return _STRIP(cells)
+    if _is_text(values):
+        return _STRIP(_objects(values))
+    # A spreadsheet's equal cells become one string object, as the CSV parser makes them: comparing
+    # and hashing them later (customer codes) is then an identity check.
     results, codes = by_uniques(values, text_of)
     return _take(results, codes)
 
