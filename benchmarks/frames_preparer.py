@@ -38,6 +38,7 @@ from models.penalties import NO_PENALTY, Penalty  # noqa: E402
 from models.proposal import InvoiceLine, Proposal, _customer_line, _excluded_mode  # noqa: E402
 from models.records import NO_HISTORY, Anomaly, Customer  # noqa: E402
 from models.settings import Settings  # noqa: E402
+from models.text import fold  # noqa: E402
 from sources import read_exports, to_records  # noqa: E402
 from workbook.writer import write_proposal  # noqa: E402
 
@@ -46,18 +47,43 @@ def cents(values: np.ndarray) -> list[Decimal]:
     return [Decimal(int(v)).scaleb(-2) for v in values.tolist()]
 
 
+def _reason(invoice, step, excluded: bool) -> str:
+    """models.proposal._invoice_line's reason for leaving an invoice out, or ""."""
+    if invoice.dispute:
+        return "Facture en litige" + (
+            f" : {invoice.dispute}" if fold(invoice.dispute) not in ("oui", "x", "1", "vrai") else "")
+    if invoice.blocked:
+        return "Facture bloquée" + (f" : {invoice.blocked}" if invoice.blocked != "Oui" else "")
+    if excluded:
+        return f"Mode de règlement exclu ({invoice.payment_mode})"
+    if invoice.amounts_disagree:
+        return "Montants incohérents dans l'export (TTC − réglé ≠ reste dû) : à vérifier"
+    if step.litigation:
+        return "Dernier niveau envoyé le  : à transmettre au contentieux"  # no history here
+    return ""
+
+
 def prepare(folder: Path, today: date, settings: Settings) -> Proposal:
     exports = read_exports(folder / "input", settings)
     invoices, payments = exports.frames.invoices, exports.frames.payments
     customers = exports.customers  # records: every customer may show in Clients
     anomalies = list(exports.anomalies)
-    unknown = ~payments["customer"].isin(customers.keys() | set(invoices["customer"]))
+    # Customers only the invoices know (an anomaly when there is a clients file), then payments of
+    # customers known nowhere: what models.proposal does, on whole columns.
+    absent = ~invoices["customer"].isin(customers.keys()).to_numpy()
+    first = ~invoices["customer"].duplicated().to_numpy()
+    for code, name, file, row in zip(*(invoices[c].to_numpy()[absent & first].tolist()
+                                       for c in ("customer", "name", "file", "row")), strict=True):
+        customers[code] = Customer(code, name or code)
+        if exports.files.get("clients"):
+            anomalies.append(Anomaly(file, int(row), "Code client", code,
+                                     "Client absent du fichier clients : sans email ni adresse, "
+                                     "il ne peut pas recevoir de relance."))
+    unknown = ~payments["customer"].isin(customers.keys())
     for file, row, code in zip(payments["file"][unknown].tolist(), payments["row"][unknown].tolist(),
                                payments["customer"][unknown].tolist(), strict=True):
-        anomalies.append(Anomaly(file, int(row), "Client", code, "Règlement d'un client inconnu : ignoré."))
-    for code, name in invoices.drop_duplicates("customer").loc[
-            lambda f: ~f["customer"].isin(customers.keys()), ["customer", "name"]].itertuples(index=False):
-        customers[code] = Customer(code, name or code)
+        anomalies.append(Anomaly(file, int(row), "Client", code, "Règlement d'un client inconnu (ni dans "
+                                 "les factures ni dans le fichier clients) : ignoré."))
     allocation = allocate(invoices, payments[~unknown])
     anomalies.extend(Anomaly(*row) for row in allocation.anomalies.itertuples(index=False, name=None))
 
@@ -85,9 +111,7 @@ def prepare(folder: Path, today: date, settings: Settings) -> Proposal:
             step = steps[invoice.due_date] = next_step(invoice.due_date, NO_HISTORY, settings, today)
         if invoice.payment_mode not in excluded:
             excluded[invoice.payment_mode] = _excluded_mode(invoice.payment_mode, settings)
-        reason = ("Facture en litige" if invoice.dispute else "Facture bloquée" if invoice.blocked
-                  else f"Mode de règlement exclu ({invoice.payment_mode})" if excluded[invoice.payment_mode]
-                  else "")
+        reason = _reason(invoice, step, excluded[invoice.payment_mode])
         include = not reason
         if include and step.due_level is None:
             reason = f"Citée sans changer de niveau ; niveau suivant possible le {step.next_date:%d/%m/%Y}"

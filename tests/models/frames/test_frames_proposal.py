@@ -1,0 +1,68 @@
+"""The whole-column route (benchmarks/frames_preparer.py, what models/proposal.py is to become) gives
+the very proposal build_proposal gives from records: on the demo exports and on generated ones."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from models.penalties import DEFAULT_ECB, PenaltyRates
+from models.proposal import build_proposal
+from models.settings import Settings
+from sources import read_exports
+from tests.conftest import ROOT
+
+TODAY = date(2026, 11, 23)
+SETTINGS = Settings(penalty_rates=PenaltyRates({**DEFAULT_ECB, "2026-S2": Decimal("2.15")}))
+
+
+def _module(name: str):
+    """A script of benchmarks/ (not a package), imported by its path."""
+    key = f"benchmarks_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, ROOT / "benchmarks" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module  # its dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def summary(proposal) -> dict:
+    return {
+        c.customer.code: (
+            c.total_due, c.total_overdue, c.credit, c.level, c.level_label, c.channel, c.chase, c.reason,
+            c.penalties, c.indemnities,
+            tuple((i.invoice, i.remaining, i.days_overdue, i.step, i.include, i.reason, i.penalty)
+                  for i in c.invoices))
+        for c in proposal.customers
+    }
+
+
+def same(folder: Path) -> None:
+    frames = _module("frames_preparer").prepare(folder, TODAY, SETTINGS)
+    exports = read_exports(folder / "input", SETTINGS)
+    records = build_proposal(exports.invoices, exports.payments, exports.customers, {}, SETTINGS, TODAY,
+                             has_clients_file=bool(exports.files["clients"]))
+    assert summary(frames) == summary(records)
+    assert [(r.customer.code, r.amounts) for r in frames.ageing] == [
+        (r.customer.code, r.amounts) for r in records.ageing]
+    assert sorted(frames.anomalies, key=repr) == sorted(exports.anomalies + records.anomalies, key=repr)
+
+
+def test_on_the_demo_exports(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "input", tmp_path / "input")
+    same(tmp_path)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_on_generated_exports(tmp_path: Path, seed: int) -> None:
+    generate = _module("generate")
+    data = generate.build(seed, TODAY, (3000, 2700, 150))
+    generate.write_csv(tmp_path / "input", data)
+    same(tmp_path)
