@@ -58,7 +58,7 @@ def read_invoices(
     n = len(sheet)
     number = _texts(sheet, "numero", n)
     sheet.drop(number == "", "numero", "Numéro de facture vide : ligne ignorée.")
-    customer = _texts(sheet, "client", n)
+    customer = vectors.texts(sheet.column("client"), shared=True)
     sheet.drop(customer == "", "client", "Code client vide : ligne ignorée.")
     issued, state = vectors.days(sheet.column("date"))
     sheet.warn(state == BAD, "date", "Date illisible : date de facture laissée vide.")

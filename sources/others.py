@@ -45,7 +45,7 @@ def read_payments(sheet: Sheet) -> pd.DataFrame:
     """
     n = len(sheet)
     day = _required_day(sheet, "date")
-    customer = _texts(sheet, "client", n)
+    customer = vectors.texts(sheet.column("client"), shared=True)
     sheet.drop(customer == "", "client", "Code client vide : ligne ignorée.")
     amount, state = vectors.amounts(sheet.column("montant"))
     sheet.drop(state == EMPTY, "montant", "Montant vide : ligne ignorée.")
@@ -88,7 +88,7 @@ def read_customers(sheet: Sheet, known: dict[str, tuple[str, int]]) -> pd.DataFr
     Columns: CUSTOMER_COLUMNS (chase_from a day number, private and do_not_chase booleans).
     """
     n = len(sheet)
-    code = _texts(sheet, "code", n)
+    code = vectors.texts(sheet.column("code"), shared=True)
     sheet.drop(code == "", "code", "Code client vide : ligne ignorée.")
     _duplicates(sheet, code, known)
     email = vectors.mapped(pd.Series(_texts(sheet, "email", n)), first_email)

@@ -92,14 +92,19 @@ def _take(results: list[Any], codes: np.ndarray, dtype: Any = object) -> np.ndar
 _STRIP = np.frompyfunc(str.strip, 1, 1)
 
 
-def texts(values: pd.Series) -> np.ndarray:
-    """Each cell as trimmed text (sources.cells.text_of): an object array of str."""
+def texts(values: pd.Series, *, shared: bool = False) -> np.ndarray:
+    """Each cell as trimmed text (sources.cells.text_of): an object array of str. `shared` (codes
+    compared and hashed later): equal cells of a spreadsheet become one object, as CSV's are."""
     if not len(values):
         return np.array([], dtype=object)
+    cells = _objects(values)
     if _is_text(values):
-        return _STRIP(_objects(values))
-    # A spreadsheet's equal cells become one string object, as the CSV parser makes them: comparing
-    # and hashing them later (customer codes) is then an identity check.
+        return _STRIP(cells)
+    if set(map(type, cells)) <= {str}:
+        if not shared:
+            return _STRIP(cells)
+        codes, uniques = pd.factorize(_STRIP(cells))  # comparisons become identity checks
+        return np.asarray(uniques, dtype=object)[codes]
     results, codes = by_uniques(values, text_of)
     return _take(results, codes)
 
