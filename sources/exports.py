@@ -125,7 +125,12 @@ def find_files(input_dir: Path, settings: Settings) -> dict[str, tuple[_Opened, 
         if suffix not in TEXT_SUFFIXES and suffix not in SPREADSHEET_SUFFIXES:
             continue
         titles = known_titles(kind, settings) if kind else all_known_titles(settings)
-        head, table = read_head(path, titles | known_titles("ecritures", settings), _HEAD)
+        try:
+            head, table = read_head(path, titles | known_titles("ecritures", settings), _HEAD)
+        except RelanceError:
+            if kind is None:  # a file of another name that is no export after all: left alone
+                continue
+            raise
         layout = recognise(head, settings, strict=kind == "reglements")
         if layout == "balance":
             raise _aged_balance(path.name)

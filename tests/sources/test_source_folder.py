@@ -44,6 +44,7 @@ def test_which_files_are_read(input_dir: Path) -> None:
     (input_dir / ".factures_cachees.csv").write_text("rien")
     (input_dir / "factures.pdf").write_bytes(b"%PDF-1.4")
     (input_dir / "notes.csv").write_text("rien")
+    (input_dir / "archive.xlsx").write_bytes(b"PK\x03\x04 not a workbook")  # no export: not read
     (input_dir / "factures_archives").mkdir()
     write(input_dir / "factures_archives" / "factures.csv", "rien")
     exports = read_exports(input_dir, Settings())
