@@ -11,12 +11,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
+import pandas as pd
+
 from app.folder import Folder
 from app.rates import with_needed_rates
 from journal import read_letters
 from models.calendar import DayCounter
 from models.proposal import Proposal, build_proposal
-from models.records import ZERO, Invoice
+from models.records import ZERO
 from models.sequence import Letter
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
@@ -48,35 +51,51 @@ def current_proposal(
     `fetch_rates_at` (preparer): the time to fetch an ECB rate the late invoices need, when missing."""
     log.info("Lecture des exports de %s", folder.show(folder.input))
     exports = read_exports(folder.input, settings)
+    invoices = exports.frames.invoices  # frames: records only for what the workbook shows
     if fetch_rates_at is not None:
-        settings = with_needed_rates(folder, settings, exports.invoices, today, fetch_rates_at)
+        settings = with_needed_rates(folder, settings, _earliest_due(invoices, today), today, fetch_rates_at)
     files = tuple(name for names in exports.files.values() for name in names)
     log.debug("  fichiers : %s", ", ".join(files))
     log.info(
         "  %d factures, %d règlements, %d clients lus",
-        len(exports.invoices),
-        len(exports.payments),
+        len(invoices),
+        len(exports.frames.payments),
         len(exports.customers),
     )
     proposal = build_proposal(
-        exports.invoices,
-        exports.payments,
+        invoices,
+        exports.frames.payments,
         exports.customers,
         letters,
         settings,
         today,
         past=exports.past_reminders,
         has_clients_file=bool(exports.files.get("clients")),
-        counter=_day_counter(settings, exports.invoices, today),
+        counter=_day_counter(settings, invoices, today),
     )
-    return replace(proposal, anomalies=exports.anomalies + proposal.anomalies), files
+    anomalies = exports.anomalies + proposal.anomalies
+    return replace(proposal, anomalies=anomalies, files=exports.files_report), files
 
 
-def _day_counter(settings: Settings, invoices: Sequence[Invoice], today: date) -> DayCounter:
+def _earliest_due(invoices: pd.DataFrame, today: date) -> date | None:
+    """The oldest due date of an invoice the export says is still (partly) due and already late."""
+    known, paid = invoices["remaining"], invoices["paid"]
+    balance = np.where(
+        known.notna().to_numpy(),
+        known.to_numpy(dtype=np.int64, na_value=0),
+        invoices["amount"].to_numpy(dtype=np.int64) - paid.to_numpy(dtype=np.int64, na_value=0),
+    )
+    due = invoices["due"].to_numpy()
+    late = due[(balance > 0) & (due < np.datetime64(today))]
+    return pd.Timestamp(late.min()).date() if len(late) else None
+
+
+def _day_counter(settings: Settings, invoices: pd.DataFrame, today: date) -> DayCounter:
     """Calendar days, or working days without the French public holidays of every year concerned."""
     if settings.counting == "calendaires":
         return DayCounter()
-    first = min((i.due_date.year for i in invoices), default=today.year)
+    due = invoices["due"].dropna()
+    first = int(due.min().year) if len(due) else today.year
     years = range(min(first, today.year) - 1, today.year + 2)
     return DayCounter(settings.counting, french_holidays(years, settings.region))
 

@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -17,7 +17,6 @@ from typing import TextIO
 from app.folder import Folder
 from models.errors import RelanceError
 from models.penalties import half_year, half_years, rates_in_force, reference_day
-from models.records import Invoice
 from models.settings import Settings
 from sources import ecb as portal  # looked up at each call: tests point it at 127.0.0.1
 
@@ -128,22 +127,19 @@ def fetch_and_store(
 
 
 def with_needed_rates(
-    folder: Folder, settings: Settings, invoices: Iterable[Invoice], today: date, now: datetime
+    folder: Folder, settings: Settings, earliest: date | None, today: date, now: datetime
 ) -> Settings:
     """`settings` completed with the ECB rates that the late invoices need and the table lacks, fetched
-    at most once a day with a short timeout. Never a reason to stop: a rate still missing is an anomaly
-    of the proposal, which says how to add it."""
+    at most once a day with a short timeout. `earliest`: the oldest due date of an invoice the export
+    says is still (partly) due (payments of other files may settle it: this may ask for a half-year too
+    many, never one too few). Never a reason to stop: a rate still missing is an anomaly of the
+    proposal, which says how to add it."""
     rates = settings.penalty_rates
-    if rates.contractual is not None:
-        return settings
-    # Every invoice the export says is still (partly) due: payments of the other files may settle some,
-    # so this may ask for a half-year too many, never one too few.
-    late = [invoice.due_date for invoice in invoices if invoice.balance > 0 and invoice.due_date < today]
-    if not late:
+    if rates.contractual is not None or earliest is None or earliest >= today:
         return settings
     missing = [
         half
-        for half in half_years(min(late) + timedelta(days=1), today)
+        for half in half_years(earliest + timedelta(days=1), today)
         if half not in rates.ecb and portal.FIRST_DAY <= reference_day(half) <= now.date()
     ]
     if not missing:

@@ -1,10 +1,12 @@
 """Generate the benchmark exports: 100,000 invoices, 90,000 payments, 5,000 customers, CSV and xlsx.
 
     python benchmarks/generate.py [--out benchmarks/data] [--seed 1] [--date 2026-11-23]
+    python benchmarks/generate.py --size 1m [--xlsx]   # 1,000,000 / 900,000 / 50,000, CSV only
 
 writes `<out>/csv/input/{factures,reglements,clients}.csv` (UTF-8, `;`, `1 234,56` with U+00A0,
 dd/mm/yyyy) and the same rows as `<out>/xlsx/input/*.xlsx` (openpyxl write-only, real date cells),
 so that `python relance.py preparer --dossier <out>/csv --date 2026-11-23` runs on either set.
+With `--size 1m` the sets go to `<out>/1m/csv` (and `<out>/1m/xlsx` with `--xlsx`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-N_INVOICES = 100_000
+# --size -> (invoices, payments, customers, sub-folder of --out, xlsx by default)
+SIZES = {
+    "100k": (100_000, 90_000, 5_000, "", True),
+    "1m": (1_000_000, 900_000, 50_000, "1m", False),
+}
+N_INVOICES, N_PAYMENTS, N_CUSTOMERS = SIZES["100k"][:3]
 CREDIT_NOTE_SHARE = 0.03
-N_PAYMENTS = 90_000
 REFERENCED_SHARE = 0.80  # payments with the invoice number in `N° facture`
 LABEL_ONLY_SHARE = 0.10  # payments naming the invoice only in `Libellé` (the rest name nothing)
 PARTIAL_SHARE = 0.10
-N_CUSTOMERS = 5_000
 HISTORY_DAYS = 730  # invoices spread over the two years before the reference date
 
 INVOICE_HEADERS = ["N° facture", "Code client", "Nom client", "Date facture", "Échéance",
@@ -58,12 +63,14 @@ class Data:
     payments: list[tuple[date, str, float, str, str]]
 
 
-def build(seed: int, today: date) -> Data:
-    """All rows, reproducible for a seed and a reference date."""
+def build(seed: int, today: date, sizes: tuple[int, int, int] | None = None) -> Data:
+    """All rows, reproducible for a seed, a reference date and the sizes (invoices, payments,
+    customers; the 100k set by default)."""
+    n_invoices, n_payments, n_customers = sizes or (N_INVOICES, N_PAYMENTS, N_CUSTOMERS)
     rng = random.Random(seed)
     customers = []
     names = {}
-    for n in range(1, N_CUSTOMERS + 1):
+    for n in range(1, n_customers + 1):
         code = f"C{n:05d}"
         private = rng.random() < 0.10
         if private:
@@ -84,7 +91,7 @@ def build(seed: int, today: date) -> Data:
     mode_of = {code: rng.choice(MODES) for code in codes}
 
     drafts = []
-    for _ in range(N_INVOICES):
+    for _ in range(n_invoices):
         code = rng.choice(codes)
         issued = today - timedelta(days=rng.randint(1, HISTORY_DAYS))
         credit = rng.random() < CREDIT_NOTE_SHARE
@@ -104,8 +111,8 @@ def build(seed: int, today: date) -> Data:
     regular = [i for i in invoices if i[5] > 0]
     overdue = [i for i in regular if i[4] < today]
     not_due = [i for i in regular if i[4] >= today]
-    from_not_due = min(len(not_due), N_PAYMENTS // 90)
-    paid = rng.sample(overdue, N_PAYMENTS - from_not_due) + rng.sample(not_due, from_not_due)
+    from_not_due = min(len(not_due), n_payments // 90)
+    paid = rng.sample(overdue, n_payments - from_not_due) + rng.sample(not_due, from_not_due)
     payments = []
     for number, code, name, issued, due, amount, _ in paid:
         day = min(max(due + timedelta(days=rng.randint(-15, 30)), issued), today - timedelta(days=1))
@@ -176,18 +183,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--date", type=date.fromisoformat, default=date(2026, 11, 23),
                         help="reference date the invoices are placed before (AAAA-MM-JJ)")
+    parser.add_argument("--size", choices=sorted(SIZES), default="100k",
+                        help="100k (CSV and xlsx, the default) or 1m (CSV only unless --xlsx)")
+    parser.add_argument("--xlsx", action="store_true", help="also write the xlsx set of --size 1m")
     args = parser.parse_args()
+    *sizes, sub, xlsx = SIZES[args.size]
+    out = args.out / sub if sub else args.out
     start = time.perf_counter()
-    data = build(args.seed, args.date)
-    write_csv(args.out / "csv" / "input", data)
+    data = build(args.seed, args.date, tuple(sizes))  # type: ignore[arg-type]
+    write_csv(out / "csv" / "input", data)
     middle = time.perf_counter()
-    write_xlsx(args.out / "xlsx" / "input", data)
+    if xlsx or args.xlsx:
+        write_xlsx(out / "xlsx" / "input", data)
     end = time.perf_counter()
     credit_notes = sum(1 for i in data.invoices if i[5] < 0)
     referenced = sum(1 for p in data.payments if p[3])
     print(f"{len(data.invoices)} invoices ({credit_notes} credit notes), {len(data.payments)} "
           f"payments ({referenced} with N° facture), {len(data.customers)} customers "
-          f"-> {args.out}  (CSV {middle - start:.1f} s, xlsx {end - middle:.1f} s)")
+          f"-> {out}  (CSV {middle - start:.1f} s, xlsx {end - middle:.1f} s)")
 
 
 if __name__ == "__main__":

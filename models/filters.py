@@ -41,10 +41,13 @@ class Filters:
         )
 
     def keeps_invoice(self, invoice: Invoice) -> bool:
+        return self.keeps_mode(invoice.payment_mode)
+
+    def keeps_mode(self, payment_mode: str) -> bool:
         """Payment modes match by words, as the exclusions do: « Virement » keeps « VIREMENT SEPA »."""
         if not self.payment_modes:
             return True
-        mode = fold(invoice.payment_mode)
+        mode = fold(payment_mode)
         return any(fold(wanted) in mode for wanted in self.payment_modes if wanted.strip())
 
     def describe(self) -> tuple[str, ...]:

@@ -122,3 +122,25 @@ class InvoiceHistory:
 
 
 NO_HISTORY = InvoiceHistory()
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What became of each line of one input file: lines = header + used + skipped + anomalies + blank.
+
+    `skipped` lines were left out on purpose, all together in one `note` (other accounts of a ledger,
+    cancelled or draft invoices); `anomalies` lines were left out each with its anomaly.
+    """
+
+    kind: str
+    lines: int
+    header: int
+    used: int
+    skipped: int
+    anomalies: int
+    blank: int
+    note: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        return self.lines == self.header + self.used + self.skipped + self.anomalies + self.blank

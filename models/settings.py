@@ -25,7 +25,7 @@ CHANNELS = {
 }
 CHANNEL_CODES = {label: code for code, label in CHANNELS.items()}
 
-FILE_KINDS = ("factures", "reglements", "clients", "relances")
+FILE_KINDS = ("factures", "reglements", "clients", "relances", "ecritures")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,8 @@ class Settings:
     # [penalites] source_bce: the series of the ECB rate to fetch; empty: the ECB Data Portal (sources.ecb)
     ecb_source: str = ""
     ecb_written: frozenset[str] = frozenset()  # half-years of [penalites] taux_bce: they beat fetched rates
+    # [fec] comptes_clients: the start of the customer accounts in a FEC or a ledger export
+    customer_accounts: tuple[str, ...] = ("411",)
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -128,7 +130,7 @@ class Settings:
 
 
 # Every name relance.toml may hold: a typo is refused with the closest of them, never silently ignored.
-SECTIONS = ("relance", "societe", "penalites", "pdf", "niveaux", "filtres", "interface", "colonnes")
+SECTIONS = ("relance", "societe", "penalites", "pdf", "niveaux", "filtres", "interface", "colonnes", "fec")
 RELANCE_KEYS = ("montant_minimum", "modes_exclus", "delai_paiement_defaut", "decompte", "region")
 INTERFACE_KEYS = ("ouvrir_proposition",)
 PDF_KEYS = ("convertisseur",)
@@ -199,6 +201,19 @@ def settings_from_mapping(
         if pdf["convertisseur"] not in CONVERTERS:
             raise _bad(source, "pdf.convertisseur", "auto, word ou libreoffice")
         kwargs["converter"] = pdf["convertisseur"]
+    fec = _table(data, "fec", source)
+    for key in fec:
+        if key != "comptes_clients":
+            raise _unknown_key(source, "fec", key, ("comptes_clients",))
+    if "comptes_clients" in fec:
+        accounts = fec["comptes_clients"]
+        if isinstance(accounts, str | int) and not isinstance(accounts, bool):
+            accounts = [accounts]
+        if (not isinstance(accounts, list) or not accounts
+                or not all(isinstance(a, str | int) and not isinstance(a, bool) and str(a).strip()
+                           for a in accounts)):
+            raise _bad(source, "fec.comptes_clients", 'une liste de débuts de comptes, par exemple ["411"]')
+        kwargs["customer_accounts"] = tuple(str(a).strip() for a in accounts)
     return Settings(**kwargs)
 
 

@@ -1,5 +1,5 @@
-"""Reading the accounting exports dropped in input/ into records, with the anomalies found."""
+"""Reading the accounting exports dropped in input/ into DataFrames and records, with the anomalies."""
 
-from sources.exports import Exports, PastReminder, read_exports
+from sources.exports import Exports, FileReport, Frames, PastReminder, read_exports
 
-__all__ = ["Exports", "PastReminder", "read_exports"]
+__all__ = ["Exports", "FileReport", "Frames", "PastReminder", "read_exports"]

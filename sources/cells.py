@@ -220,3 +220,16 @@ def normalize_header(text: str) -> str:
     text = text.replace("º", " ").lower().replace("œ", "oe").replace("æ", "ae")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return _NOT_WORD.sub(" ", text).strip()
+
+
+# Articles and prepositions left out when titles are compared: « Date Émission » is « Date d'émission »,
+# « Date de la facture » is « Date facture ».
+_LINKS = frozenset({"d", "de", "du", "des", "l", "la", "le", "les"})
+
+
+@lru_cache(maxsize=4096)
+def header_key(text: str) -> str:
+    """What column titles are matched on: normalize_header without articles and prepositions."""
+    words = normalize_header(text).split()
+    kept = [w for w in words if w not in _LINKS]
+    return " ".join(kept or words)

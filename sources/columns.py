@@ -1,13 +1,18 @@
-"""The columns of each export, declared once with their French synonyms, and finding the header row."""
+"""The columns of each export, declared once with their synonyms, and finding the header row.
+
+Synonyms come from the exports of the software French businesses use (see docs/exports.md); titles
+are compared by sources.cells.header_key (no case, accents, punctuation, articles).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from models.errors import RelanceError
 from models.settings import Settings, unknown_key
-from sources.cells import normalize_header, text_of
+from sources.cells import header_key, text_of
 
 HEADER_SEARCH_ROWS = 20  # title lines ("Export du 23/11/2026") may come before the header
 
@@ -30,38 +35,59 @@ def _field(key: str, *synonyms: str, required: bool = False) -> Field:
 FIELDS: dict[str, tuple[Field, ...]] = {
     "factures": (
         _field("numero", "N° facture", "Numéro facture", "Numéro", "Facture", "N° pièce", "Pièce",
-               "Référence", "Num facture", "N° de facture", "Numéro de facture", required=True),
+               "Référence", "Num facture", "N° de facture", "Numéro de facture", "Réf. facture",
+               "Référence facture", "Numéro de pièce", "N° document", "Numéro document",
+               "Invoice number", "Number", "Invoice", required=True),
         _field("client", "Code client", "Code tiers", "Client", "Tiers", "Compte", "N° client",
-               required=True),
-        _field("nom", "Nom client", "Raison sociale", "Nom", "Client nom", "Client"),
+               "Numéro client", "Compte client", "Compte tiers", "Réf. client", "Code comptable client",
+               "Customer", "Partner", required=True),
+        _field("nom", "Nom client", "Raison sociale", "Nom", "Client nom", "Nom du client",
+               "Dénomination", "Entreprise", "Société", "Customer name", "Partner name", "Client"),
         _field("date", "Date facture", "Date pièce", "Date", "Date d'émission", "Date de facture",
+               "Date facturation", "Date de facturation", "Date document", "Invoice date",
                required=True),
         # Optional: a missing due date comes from the customer's payment terms.
         _field("echeance", "Date d'échéance", "Date échéance", "Échéance",
-               "Date limite de paiement"),
-        _field("montant", "Montant TTC", "Total TTC", "TTC", "Montant", required=True),
-        _field("regle", "Montant réglé", "Réglé", "Payé", "Déjà réglé"),
-        _field("reste_du", "Reste dû", "Reste à payer", "Restant dû", "Solde", "Montant restant"),
+               "Date limite de paiement", "Date limite de règlement", "Date limite règlement",
+               "Échéance de paiement", "Date limite", "Due date"),
+        _field("montant", "Montant TTC", "Total TTC", "TTC", "Montant", "Montant total TTC",
+               "Total (TTC)", "Net à payer", "Montant total", "Total", "Amount", "Total amount"),
+        _field("regle", "Montant réglé", "Réglé", "Payé", "Déjà réglé", "Montant payé", "Déjà payé",
+               "Montant encaissé", "Encaissé", "Total réglé", "Amount paid", "Paid"),
+        _field("reste_du", "Reste dû", "Reste à payer", "Restant dû", "Solde", "Montant restant",
+               "Reste à encaisser", "Montant dû", "Restant à payer", "Montant restant dû", "Solde dû",
+               "Amount due", "Balance"),
         _field("mode_reglement", "Mode de règlement", "Mode de paiement", "Mode pmt",
-               "Mode règlement", "Règlement"),
+               "Mode règlement", "Règlement", "Moyen de paiement", "Payment method"),
         _field("litige", "Litige", "En litige"),
         _field("bloque", "Bloqué", "Bloque"),
+        # Payée, Annulée, Brouillon…: read when the export has neither Réglé nor Reste dû.
+        _field("statut", "Statut", "État", "Statut de paiement", "Statut facture", "État facture",
+               "État de la facture", "Statut du paiement", "État du paiement", "Status",
+               "Payment status"),
     ),
     "reglements": (
         _field("date", "Date règlement", "Date de règlement", "Date opération", "Date paiement",
-               "Date", required=True),
-        _field("client", "Code client", "Client", "Tiers", "Code tiers", "Compte", required=True),
-        _field("montant", "Montant", "Crédit", "Montant réglé", "Montant TTC", required=True),
-        _field("reference", "N° facture", "Facture", "Référence facture", "Référence", "Pièce"),
-        _field("libelle", "Libellé", "Libelle opération", "Commentaire"),
+               "Date de paiement", "Date encaissement", "Date d'encaissement", "Date valeur",
+               "Payment date", "Date", required=True),
+        _field("client", "Code client", "Client", "Tiers", "Code tiers", "Compte", "Compte client",
+               "N° client", "Numéro client", "Customer", "Partner", required=True),
+        _field("montant", "Montant", "Crédit", "Montant réglé", "Montant TTC", "Montant encaissé",
+               "Montant du règlement", "Montant règlement", "Montant payé", "Amount", required=True),
+        _field("reference", "N° facture", "Facture", "Référence facture", "Référence", "Pièce",
+               "Facture réglée", "Numéro facture", "Invoice"),
+        _field("libelle", "Libellé", "Libelle opération", "Commentaire", "Description", "Label",
+               "Note"),
     ),
     "clients": (
         _field("code", "Code client", "Code", "Code tiers", "Client", "N° client", "Compte",
-               required=True),
+               "Numéro client", "Compte client", "Réf. client", "Identifiant client", required=True),
         # "Société" is not a name synonym: it is the company of a group the customer belongs to (filters).
-        _field("nom", "Raison sociale", "Nom", "Nom client", "Client"),
-        _field("email", "Email", "E-mail", "Courriel", "Mail", "Adresse email", "Adresse e-mail"),
-        _field("adresse1", "Adresse", "Adresse 1", "Adresse ligne 1", "Rue"),
+        _field("nom", "Raison sociale", "Nom", "Nom client", "Dénomination", "Entreprise",
+               "Nom de l'entreprise", "Client"),
+        _field("email", "Email", "E-mail", "Courriel", "Mail", "Adresse email", "Adresse e-mail",
+               "Email de facturation", "E-mail de facturation", "Adresse mail"),
+        _field("adresse1", "Adresse", "Adresse 1", "Adresse ligne 1", "Rue", "Adresse de facturation"),
         _field("adresse2", "Adresse 2", "Complément d'adresse", "Adresse ligne 2", "Complément"),
         _field("adresse3", "Adresse 3", "Adresse ligne 3"),
         _field("code_postal", "Code postal", "CP"),
@@ -71,7 +97,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("type", "Type", "Type client", "Catégorie", "Nature"),
         _field("ne_pas_relancer", "Ne pas relancer", "Exclu des relances", "Pas de relance"),
         # "Échéance" is not a synonym: in a clients file it may be a date, not the customer's terms.
-        _field("conditions", "Conditions de paiement", "Conditions de règlement", "Délai de paiement"),
+        _field("conditions", "Conditions de paiement", "Conditions de règlement", "Délai de paiement",
+               "Conditions règlement"),
         _field("relancer_a_partir_du", "Relancer à partir du", "Promesse de paiement",
                "Ne pas relancer avant"),
         _field("bloque", "Bloqué", "Bloque"),
@@ -87,6 +114,31 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("facture", "N° facture", "Facture", "Numéro", required=True),
         _field("niveau", "Niveau", "Niveau de relance", required=True),
     ),
+    # Grand livre, journal des ventes, journal items, « export comptable »: recognised by their
+    # Débit and Crédit columns with an account or a customer column (see sources.ledger).
+    "ecritures": (
+        _field("date", "Date", "Date écriture", "Date d'écriture", "Date comptable", "Date pièce",
+               "Accounting date", required=True),
+        _field("debit", "Débit", "Montant débit", "Debit", required=True),
+        _field("credit", "Crédit", "Montant crédit", "Credit", required=True),
+        _field("compte", "Compte", "N° compte", "Numéro de compte", "Compte général",
+               "Compte comptable", "Général", "Account"),
+        _field("tiers", "Compte tiers", "Compte auxiliaire", "Code tiers", "Tiers", "Code client",
+               "Compte client", "Auxiliaire", "Partenaire", "Partner", "Client"),
+        _field("nom", "Nom tiers", "Nom du tiers", "Nom client", "Raison sociale", "Intitulé tiers",
+               "Intitulé compte", "Libellé compte", "Partner name"),
+        _field("journal", "Code journal", "Journal", "Journal code"),
+        _field("ecriture", "N° écriture", "Numéro écriture", "N° mouvement", "Écriture",
+               "Journal entry", "Entry", "Move"),
+        _field("piece", "N° pièce", "Pièce", "Numéro de pièce", "N° facture", "Facture",
+               "Référence", "Réf", "Reference", "Ref"),
+        _field("libelle", "Libellé", "Libellé écriture", "Description", "Label", "Name"),
+        _field("lettrage", "Lettrage", "Code lettrage", "Lettre", "Let", "Matching number",
+               "Matching", "Reconcile"),
+        _field("echeance", "Échéance", "Date d'échéance", "Date échéance", "Due date",
+               "Date limite"),
+        _field("mode", "Mode de règlement", "Mode de paiement", "Moyen de paiement"),
+    ),
 }
 
 
@@ -94,7 +146,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 class Layout:
     """Where the header of one file is and which column holds each field found."""
 
-    row: int  # physical row number of the header (1-based)
+    row: int  # position of the header among the file's records
     headers: tuple[str, ...]
     index: Mapping[str, int]  # field key -> column position
 
@@ -106,11 +158,15 @@ class Layout:
         """The field's column position, or -1 when the file does not have it."""
         return self.index.get(key, -1)
 
+    def shown(self, position: int) -> str:
+        """The title of a column, or "" past the header's last one."""
+        return self.headers[position] if 0 <= position < len(self.headers) else ""
+
 
 @dataclass(frozen=True, slots=True)
 class _Wanted:
     field: Field
-    titles: tuple[str, ...]  # normalized, priority order
+    titles: tuple[str, ...]  # matching keys, priority order
     shown: str  # how a message names the column
 
 
@@ -125,19 +181,23 @@ def _wanted(kind: str, settings: Settings) -> tuple[_Wanted, ...]:
     wanted = []
     for f in sorted(fields, key=lambda f: not f.required):  # stable: declared order kept
         titles = (overrides[f.key],) if f.key in overrides else f.synonyms
-        wanted.append(_Wanted(f, tuple(normalize_header(t) for t in titles), titles[0]))
+        wanted.append(_Wanted(f, tuple(dict.fromkeys(header_key(t) for t in titles)), titles[0]))
     return tuple(wanted)
 
 
 def known_titles(kind: str, settings: Settings) -> frozenset[str]:
-    """Every normalized title that names a column of this kind (to recognise a header line)."""
+    """Every matching key that names a column of this kind (to recognise a header line)."""
     return frozenset(t for w in _wanted(kind, settings) for t in w.titles)
+
+
+def all_known_titles(settings: Settings) -> frozenset[str]:
+    return frozenset().union(*(known_titles(kind, settings) for kind in FIELDS))
 
 
 def _match(wanted: tuple[_Wanted, ...], cells: Sequence[object]) -> dict[str, int]:
     positions: dict[str, list[int]] = {}
     for i, cell in enumerate(cells):
-        title = normalize_header(text_of(cell))
+        title = header_key(text_of(cell))
         if title:
             positions.setdefault(title, []).append(i)
     index: dict[str, int] = {}
@@ -152,33 +212,30 @@ def _match(wanted: tuple[_Wanted, ...], cells: Sequence[object]) -> dict[str, in
     return index
 
 
+def _headers(cells: Sequence[object]) -> tuple[str, ...]:
+    return tuple(text_of(c) for c in cells)
+
+
 def find_layout(
     kind: str, rows: Sequence[tuple[int, Sequence[object]]], file_name: str, settings: Settings
-) -> tuple[Layout, int]:
-    """The header among the first non-blank rows and its position in `rows`; RelanceError if none."""
+) -> Layout:
+    """The header among the first non-blank rows (position, cells); RelanceError if none."""
     wanted = _wanted(kind, settings)
     required = [w for w in wanted if w.field.required]
-    best: tuple[int, int] | None = None  # (number of required fields found, position)
-    seen = 0
-    for position, (row_number, cells) in enumerate(rows):
-        if not any(text_of(c) for c in cells):
-            continue
+    best: tuple[int, int] | None = None  # (number of required fields found, index in rows)
+    for number, (position, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         index = _match(wanted, cells)
         found = sum(1 for w in required if w.field.key in index)
         if found == len(required):
-            headers = tuple(text_of(c) for c in cells)
-            return Layout(row_number, headers, index), position
+            return Layout(position, _headers(cells), index)
         if best is None or found > best[0]:
-            best = (found, position)
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
+            best = (found, number)
     if best is None:
         found_titles = "aucune"
         missing = required[0]
     else:
         cells = rows[best[1]][1]
-        found_titles = ", ".join(t for t in (text_of(c) for c in cells) if t) or "aucune"
+        found_titles = ", ".join(t for t in _headers(cells) if t) or "aucune"
         index = _match(wanted, cells)
         missing = next(w for w in required if w.field.key not in index)
     raise RelanceError(
@@ -186,3 +243,42 @@ def find_layout(
         f"(colonnes trouvées : {found_titles}). Renommez la colonne ou indiquez son titre dans "
         f"relance.toml, section [colonnes.{kind}]."
     )
+
+
+# --- recognising a ledger or an aged balance -----------------------------------------------------
+
+# Titles of an aged balance's columns: « Non échu », « 0-30 jours », « 31 à 60 j », « + de 90 jours »…
+_BUCKET = re.compile(
+    r"non echus?|a echoir|echus?|"
+    r"(?:plus|au dela|over|sup)? ?\d+ (?:a )?(?:\d+ )?(?:jours?|j|days)(?: et plus| plus)?"
+)
+_RANGE = re.compile(r"(\d{1,3}) (?:a )?(\d{1,3})")
+
+
+def _bucket(title: str) -> bool:
+    """« Non échu », « 31 à 60 jours », « + de 90 j », or a bare range « 0-30 » (not « 0,00 »)."""
+    if _BUCKET.fullmatch(title):
+        return True
+    match = _RANGE.fullmatch(title)
+    return bool(match) and int(match[1]) < int(match[2])
+
+
+def recognise(
+    rows: Sequence[tuple[int, Sequence[object]]], settings: Settings, *, strict: bool
+) -> str | None:
+    """"ecritures" for a ledger or journal layout, "balance" for an aged balance, else None.
+
+    `strict` (a file named as payments) asks a ledger for an account column: a bank statement
+    with Débit and Crédit and a customer code is read as payments, as before.
+    """
+    wanted = _wanted("ecritures", settings)
+    for _, cells in rows[:HEADER_SEARCH_ROWS]:
+        titles = [header_key(text_of(c)) for c in cells]
+        if sum(1 for t in titles if t and _bucket(t)) >= 2:
+            return "balance"
+        index = _match(wanted, cells)
+        if {"date", "debit", "credit"} <= index.keys() and (
+            "compte" in index or (not strict and "tiers" in index)
+        ):
+            return "ecritures"
+    return None

@@ -2,26 +2,36 @@
 
 The format is set by article A47 A-1 of the Livre des procédures fiscales: 18 columns (22 for
 cash-basis accounting), tab or `|` separated, dates YYYYMMDD, comma decimals, ISO-8859-15 or UTF-8.
-A FEC has no due dates: they come from the customer's payment terms.
+Real files stray from it (REFERENCE.md): Odoo writes a placeholder PieceRef (`-`, `x`) and puts the
+invoice number in EcritureNum; some lines carry an empty extra field; non-French charts keep
+receivables outside 411. A FEC has no due dates: they come from the customer's payment terms.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from models.errors import RelanceError
-from models.records import ZERO, Anomaly, Invoice, Payment, Source
-from models.terms import PaymentTerms, due_date
-from models.text import fold, french_amount
-from sources.cells import parse_amount, parse_date
+from models.records import Anomaly, FileReport, Invoice, Payment
+from models.terms import PaymentTerms
+from models.text import fold
+from sources import to_records, vectors
+from sources.checks import Sheet
+from sources.columns import Layout
+from sources.csv_text import read_records
+from sources.frames import public
+from sources.ledger import LINE_COLUMNS, journal_kind, open_items
+from sources.tables import text_table
+from sources.vectors import BAD, EMPTY, NO_DAY
 
 log = logging.getLogger("relance")
 
@@ -33,22 +43,13 @@ FEC_COLUMNS = (
 _FEC_NAMES = frozenset(name.lower() for name in FEC_COLUMNS)
 MIN_FEC_NAMES = 10  # of the 18: a header with that many is a FEC, however the rest is spelt
 SEPARATORS = ("\t", "|", ";")
-CUSTOMER_ACCOUNTS = "411"
+CUSTOMER_ACCOUNTS = ("411",)
 TREASURY_ACCOUNTS = ("51", "53")  # banks (512, cheques to cash 5112...) and cash (53): plan comptable
 
 # Columns without which the items cannot be told apart; the others read as empty when missing.
 _REQUIRED = ("JournalCode", "EcritureDate", "CompteNum", "PieceRef", "EcritureLet")
-_OPENING_JOURNALS = frozenset({"AN", "RAN"})
-_BANK_JOURNALS = ("BQ", "BAN", "CA")  # CA also covers CAI, CAISSE
-_SALES_JOURNALS = ("VT", "VE")
-_OPENING_LABEL = re.compile(r"\ba[\s-]*nouveaux?\b")
-_BANK_LABEL = re.compile(r"\b(?:banques?|caisses?)\b")
-_SALES_LABEL = re.compile(r"\bventes?\b")
-_PAYMENT_LABEL = re.compile(
-    # Not "remise": a "remise commerciale" is a credit note (in a bank journal, a payment anyway).
-    r"\b(?:reglements?|regl|rglt|paiements?|virements?|vir|cheques?|chq|prelevements?|prlv|"
-    r"encaissements?|lcr|effets?|traites?|cb)\b"
-)
+# PieceRef values that number nothing (Odoo writes « - », its demo files « x »).
+_PLACEHOLDERS = frozenset({"", "-", "--", "x", "xx", "/", ".", "0", "?", "_", "n/a", "na", "neant", "sans"})
 _SENS = {"d": 1, "debit": 1, "+1": 1, "1": 1, "c": -1, "credit": -1, "-1": -1}
 _BOM = b"\xef\xbb\xbf"
 _WINDOWS_BYTES = re.compile(rb"[\x80-\x9f]")
@@ -56,30 +57,45 @@ _WINDOWS_BYTES = re.compile(rb"[\x80-\x9f]")
 
 @dataclass(frozen=True)
 class FecItems:
-    """The open customer items of one FEC, as the rest of Relance reads any export."""
+    """The open customer items of one FEC, as frames (and as records for record-based callers)."""
 
-    invoices: tuple[Invoice, ...]  # credit notes have a negative amount
-    payments: tuple[Payment, ...]
+    invoice_frame: pd.DataFrame  # the invoices frame's columns, with "file"
+    payment_frame: pd.DataFrame  # the payments frame's columns, with "file"
     customers: dict[str, str]  # customer code -> name
     anomalies: tuple[Anomaly, ...]
+    report: FileReport | None = field(default=None, compare=False)
+
+    @cached_property
+    def invoices(self) -> tuple[Invoice, ...]:  # credit notes have a negative amount
+        return to_records.invoices(public(self.invoice_frame, "invoices"))
+
+    @cached_property
+    def payments(self) -> tuple[Payment, ...]:
+        return to_records.payments(public(self.payment_frame, "payments"))
 
 
-def decode(raw: bytes) -> str:
+def encoding(raw: bytes) -> tuple[str, int]:
     """UTF-8 (with or without BOM), else ISO-8859-15 as the LPF prescribes (0xA4 is €, 0xBC is Œ)."""
-    if raw.startswith(_BOM):
-        raw = raw[3:]
+    bom = 3 if raw.startswith(_BOM) else 0
     try:
-        return raw.decode("utf-8")
+        raw[bom:].decode("utf-8")
+        return "utf-8", bom
     except UnicodeDecodeError:
         pass
     # 0x80-0x9F are control codes in ISO-8859-15, never in a label: such bytes betray Windows'
     # cp1252 (0x80 is € there), which some packages write while calling it ISO.
     if _WINDOWS_BYTES.search(raw):
         try:
-            return raw.decode("cp1252")
+            raw[bom:].decode("cp1252")
+            return "cp1252", bom
         except UnicodeDecodeError:
             pass
-    return raw.decode("iso-8859-15")
+    return "iso-8859-15", bom
+
+
+def decode(raw: bytes) -> str:
+    name, bom = encoding(raw)
+    return raw[bom:].decode(name)
 
 
 def _separator(header: str) -> tuple[str, int]:
@@ -104,55 +120,49 @@ def is_fec(path: Path) -> bool:
 
 
 class _Format:
-    """Where each column of this FEC is, and how its lines are broken."""
+    """Where each column of this FEC is, and which line widths it accepts."""
 
     def __init__(self, header: list[str], name: str) -> None:
         # Some exporters close every line with a separator: lines then have as many fields as the
-        # header, including its empty last one. Extra fields anywhere else mean a shifted line
-        # (an unquoted separator in a label), even when the field that falls off is empty.
+        # header, including its empty last one.
         self.widths = {len(header)}
         while header and not header[-1].strip():
             header.pop()
             self.widths.add(len(header))
-        self.headers = [h.strip() for h in header]
+        self.headers = tuple(h.strip() for h in header)
         self.width = len(header)
-        index = {h.lower(): i for i, h in reversed(list(enumerate(self.headers)))}
-        self.index = index
+        self.index = {h.lower(): i for i, h in reversed(list(enumerate(self.headers)))}
         required = list(_REQUIRED)
-        if "debit" in index or "credit" in index or "montant" not in index:
+        if "debit" in self.index or "credit" in self.index or "montant" not in self.index:
             required += ["Debit", "Credit"]
         else:
             required += ["Montant", "Sens"]
         for column in required:
-            if column.lower() not in index:
+            if column.lower() not in self.index:
                 found = ", ".join(h for h in self.headers if h) or "aucune"
                 raise RelanceError(
                     f"Le fichier FEC {name} n'a pas de colonne « {column} » (colonnes trouvées : {found})."
                 )
-        (self.journal, self.journal_name, self.entry_number, self.entry_date, self.account,
-         self.account_name, self.aux, self.aux_name, self.piece, self.piece_date, self.label,
-         self.letter, self.debit, self.credit, self.amount, self.sens, self.mode) = (
-            self.col(column) for column in (
-                "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
-                "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "EcritureLet",
-                "Debit", "Credit", "Montant", "Sens", "ModeRglt"))
 
     def col(self, name: str) -> int:
-        """The column's position, or -1 when the file lacks it (-1 then reads the blank cell
-        `_Reader.read` appends to each customer line)."""
         return self.index.get(name.lower(), -1)
 
 
-def read_fec(path: Path, terms_for: Callable[[str], PaymentTerms | None], default_days: int) -> FecItems:
-    """The open items of the customer accounts (411…): unlettered debits are invoices, unlettered
-    credits payments (bank or cash journal, a payment mode, or a payment-like label) or credit
-    notes (anything else, such as the sales journal). RelanceError, naming the line, when the file
-    breaks the format.
+def read_fec(
+    path: Path,
+    terms_for: Callable[[str], PaymentTerms | None],
+    default_days: int,
+    accounts: Sequence[str] = CUSTOMER_ACCOUNTS,
+) -> FecItems:
+    """The open items of the customer accounts (`accounts`, 411 by default): unlettered debits are
+    invoices, unlettered credits payments (bank or cash journal, a payment mode, or a payment-like
+    label) or credit notes (anything else, such as the sales journal). RelanceError, naming the
+    line, when a customer line breaks the format; a FEC without any customer line says which
+    accounts it holds.
 
-    An invoice's due date is its date under `terms_for(customer code)`, else `default_days` later.
-    Lines of one customer sharing a piece number are one invoice (a piece split over several due
-    dates, or corrected by a credit on the same piece). A piece number used for several customers
-    (opening entries often all say "AN") gets "/customer code" appended, so numbers stay unique.
+    An invoice's due date is its date under `terms_for(customer code)` (asked once per customer),
+    else `default_days` later. Lines of one customer sharing a number are one invoice. A number
+    used for several customers (opening entries often all say "AN") gets "/customer code" appended.
     """
     try:
         raw = path.read_bytes()
@@ -161,229 +171,216 @@ def read_fec(path: Path, terms_for: Callable[[str], PaymentTerms | None], defaul
         why = ("il est sans doute ouvert dans un autre programme" if isinstance(error, PermissionError)
                else "il est introuvable ou illisible")
         raise RelanceError(f"Le fichier FEC {path.name} ne peut pas être lu : {why}.") from None
-    text = decode(raw)
-    separator, _ = _separator(text.partition("\n")[0])
-    reader = _Reader(path.name, separator, terms_for, default_days)
-    reader.read(text)
-    return reader.items()
-
-
-@dataclass(slots=True)
-class _Piece:
-    """The open lines of one customer sharing one piece number, summed."""
-
-    amount: Decimal
-    day: date
-    source: Source
-    mode: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Credit:
-    """An open credit on a customer account, a payment or a credit note once the file is read."""
-
-    amount: Decimal  # positive
-    code: str
-    number: str
-    entry_day: date
-    piece_day: date
-    source: Source
-    reference: str  # PieceRef
-    label: str  # EcritureLib
-    entry: tuple[str, str]  # (JournalCode, EcritureNum): its entry's lines
-    paid_like: bool  # bank or cash journal, a payment mode, or a payment-like label
-    opening: bool  # an opening entry, whose bank lines carry the bank's balance, not this payment
+    code, bom = encoding(raw)
+    first_line = raw[bom:bom + 8192].decode(code, errors="ignore").partition("\n")[0].rstrip("\r")
+    separator, _ = _separator(first_line)
+    table = text_table(read_records(raw, separator, len(first_line.split(separator)),
+                                    need_fields=True, encoding=(code, bom)))
+    return _Reader(path.name, table, tuple(accounts)).items(terms_for, default_days)
 
 
 class _Reader:
-    def __init__(
-        self, name: str, separator: str, terms_for: Callable[[str], PaymentTerms | None], default_days: int
-    ) -> None:
-        self.name, self.separator = name, separator
-        self.terms_for, self.default_days = terms_for, default_days
-        self.pieces: dict[tuple[str, str], _Piece] = {}
-        self.payments: list[Payment] = []
-        self.customers: dict[str, str] = {}
+    def __init__(self, name: str, table, accounts: tuple[str, ...]) -> None:
+        self.name, self.accounts = name, accounts
+        header = ([str(c) for c in table.cells.iloc[0].tolist()][: int(table.fields[0])]
+                  if len(table.cells) else [])
+        self.fmt = _Format(header, name)
+        layout = Layout(0, self.fmt.headers, {})
+        self.sheet = Sheet(table, name, layout, "fec")
+        self.fields = table.fields[1:]
         self.anomalies: list[Anomaly] = []
-        self.letters: dict[tuple[str, str, str], tuple[Decimal, Source, str]] = {}
-        self.journals: dict[tuple[str, str], str] = {}
-        self.collective: set[str] = set()
-        self.credits: list[_Credit] = []
-        self.treasury: set[tuple[str, str]] = set()  # entries with a bank or cash line
 
     def broken(self, line: int, reason: str, hint: str = "") -> RelanceError:
         return RelanceError(f"Le fichier FEC {self.name} est mal formé à la ligne {line} : {reason}.", hint)
 
-    def read(self, text: str) -> None:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.separator)
-        last = 0
-        try:
-            header = next(reader, [])
-            last = reader.line_num
-            fmt = _Format(header, self.name)
-            width, widths = fmt.width, fmt.widths
-            c_account, c_letter = fmt.col("CompteNum"), fmt.col("EcritureLet")
-            c_journal, c_number = fmt.journal, fmt.entry_number
-            entries = c_number >= 0
-            for cells in reader:
-                # A record starts on the line after the previous one ended (a quoted label may
-                # span lines); a blank line comes back as [] and is skipped, its number counted.
-                line, last = last + 1, reader.line_num
-                if len(cells) != width and len(cells) not in widths:
-                    if not cells or (len(cells) == 1 and not cells[0].strip()):
-                        continue
-                    raise self.broken(line, self.count_reason(cells, width),
-                                      "Exportez de nouveau le FEC depuis le logiciel comptable.")
-                account = cells[c_account]
-                if account.lstrip().startswith(CUSTOMER_ACCOUNTS):
-                    cells.append("")  # what a missing optional column reads (position -1)
-                    self.customer_line(line, cells, fmt, bool(cells[c_letter].strip()))
-                elif entries and account.startswith(TREASURY_ACCOUNTS) and cells[c_number].strip():
-                    # A customer credit balanced by a bank line is a payment, whatever the journal
-                    # is called (many are named after the bank: "BNP", "CIC").
-                    self.treasury.add((cells[c_journal].strip(), cells[c_number].strip()))
-        except csv.Error as error:
-            # Only a quote left open, swallowing the lines after it, makes the lenient csv fail.
-            log.debug("%s : %s", self.name, error)
-            raise self.broken(last + 1, "vérifiez les guillemets de cette ligne") from None
+    def text(self, name: str) -> np.ndarray:
+        position = self.fmt.col(name)
+        if position < 0 or position >= self.sheet.cells.shape[1]:
+            return np.full(len(self.sheet), "", dtype=object)
+        return vectors.texts(self.sheet.cells[position])
 
-    @staticmethod
-    def count_reason(cells: list[str], width: int) -> str:
-        if any("\n" in c for c in cells):  # a quote never closed swallowed the following lines
-            return "un guillemet y est ouvert sans être refermé"
-        return f"{len(cells)} champs au lieu de {width}"
+    def items(self, terms_for: Callable[[str], PaymentTerms | None], default_days: int) -> FecItems:
+        sheet, fmt, fields = self.sheet, self.fmt, self.fields
+        alive = sheet.alive.copy()
+        account = self.text("CompteNum")
+        customer = np.fromiter((a.startswith(self.accounts) for a in account), dtype=bool,
+                               count=len(account)) & alive
+        width = fmt.width
+        widths = np.isin(fields, list(fmt.widths))
+        extra = (fields > width) & ~widths
+        extras_blank = np.ones(len(sheet), dtype=bool)
+        for position in range(width, sheet.cells.shape[1]):
+            extras_blank &= vectors.texts(sheet.cells[position]) == ""
+        short = (fields < width) & ~widths
+        refused = alive & ((short & ((fields <= fmt.col("CompteNum")) | customer))
+                           | (extra & ~extras_blank & customer))
+        counts = {int(line): f"{int(n)} champs au lieu de {width}"
+                  for line, n in zip(sheet.first[refused], fields[refused], strict=True)}
+        stray = alive & extra & extras_blank
+        if stray.any():
+            lines = sheet.first[stray]
+            self.anomalies.append(Anomaly(
+                self.name, int(lines[0]), "", "",
+                f"{len(lines)} ligne(s) finissent par des champs vides en trop (première : ligne "
+                f"{int(lines[0])}), comme l'écrit le logiciel : ces champs sont ignorés."))
+        rows = customer & ~refused
+        if (~customer & alive).any() and not customer.any() and not refused.any():
+            raise self._no_customer_account(account[alive])
+        treasury = self._treasury(account, alive & ~customer)
+        sheet.skip(alive & ~customer & ~refused)
+        lines = self._lines(rows, account, counts, stray)
+        known: dict[str, PaymentTerms] = {}
+        for code in dict.fromkeys(lines["code"].tolist()):
+            rule = terms_for(code)
+            if rule is not None:
+                known[code] = rule
+        names = {"aux": fmt.headers[fmt.col("CompAuxNum")] if fmt.col("CompAuxNum") >= 0 else "CompAuxNum",
+                 "letter": fmt.headers[fmt.col("EcritureLet")]}
+        found = open_items(lines, treasury, known, default_days, self.name, names)
+        anomalies = [a for _, _, a in sheet.anomalies()] + self.anomalies + found.anomalies
+        invoice_frame = found.invoices.assign(file=self.name)
+        payment_frame = found.payments.assign(file=self.name)
+        if len(sheet.notes) == 0 and sheet.skipped.any():
+            sheet.notes.append(f"{int(sheet.spans[sheet.skipped].sum())} ligne(s) d'autres comptes que "
+                               f"{', '.join(self.accounts)} (ventes, TVA, banque…) : sans objet ici")
+        return FecItems(invoice_frame, payment_frame, found.customers, tuple(anomalies), sheet.report())
 
-    def amount(self, line: int, cells: list[str], fmt: _Format, column: int) -> Decimal:
-        value = cells[column]
-        try:
-            amount = parse_amount(value)
-        except ValueError:
-            raise self.broken(
-                line, f"montant « {value.strip()} » illisible dans la colonne {fmt.headers[column]}"
-            ) from None
-        return ZERO if amount is None else amount
+    def _treasury(self, account: np.ndarray, rows: np.ndarray) -> set[tuple[str, str]]:
+        """(journal, entry) of the entries with a bank or cash line: a customer credit balanced by
+        one is a payment, whatever the journal is called (many are named after the bank)."""
+        if self.fmt.col("EcritureNum") < 0:
+            return set()
+        bank = rows & np.fromiter((a.startswith(TREASURY_ACCOUNTS) for a in account), dtype=bool,
+                                  count=len(account))
+        journal, entry = self.text("JournalCode")[bank], self.text("EcritureNum")[bank]
+        return {(j, e) for j, e in zip(journal, entry, strict=True) if e}
 
-    def day(self, line: int, cells: list[str], fmt: _Format, column: int) -> date | None:
-        value = cells[column]
-        try:
-            return parse_date(value)
-        except ValueError:
-            raise self.broken(
-                line, f"date « {value.strip()} » illisible dans la colonne {fmt.headers[column]}"
-            ) from None
+    def _no_customer_account(self, accounts: np.ndarray) -> RelanceError:
+        seen = Counter(a[:3] for a in accounts if a)
+        listed = ", ".join(f"{prefix}…" for prefix, _ in sorted(seen.items())[:15])
+        suggestion = self._sales_debits()
+        wanted = ", ".join(self.accounts)
+        hint = (f" (les comptes débités dans le journal des ventes commencent par {suggestion})"
+                if suggestion else "")
+        example = suggestion or "411"
+        return RelanceError(
+            f"Le fichier FEC {self.name} n'a aucune écriture sur les comptes clients ({wanted}…) : "
+            f"comptes vus : {listed or 'aucun'}{hint}. Si vos comptes clients commencent autrement, "
+            f"indiquez-les dans relance.toml, section [fec] : comptes_clients = [\"{example}\"]."
+        )
 
-    def signed_amount(self, line: int, cells: list[str], fmt: _Format) -> Decimal:
-        """Debit − credit of the line (Montant with its Sens in that variant of the format)."""
-        if fmt.debit >= 0:
-            return self.amount(line, cells, fmt, fmt.debit) - self.amount(line, cells, fmt, fmt.credit)
-        sens = _SENS.get(fold(cells[fmt.sens]))
-        if sens is None:
-            raise self.broken(line, f"sens « {cells[fmt.sens].strip()} » illisible dans la colonne "
-                                    f"{fmt.headers[fmt.sens]} (D ou C attendu)")
-        return self.amount(line, cells, fmt, fmt.amount) * sens
+    def _sales_debits(self) -> str:
+        journal, label = self.text("JournalCode"), self.text("JournalLib")
+        account = self.text("CompteNum")
+        debit = self.text("Debit") if self.fmt.col("Debit") >= 0 else np.full(len(account), "", dtype=object)
+        found: Counter[str] = Counter()
+        for j, lib, a, d in zip(journal, label, account, debit, strict=True):
+            if a and d.strip("0,. ") and journal_kind(j, lib) == "sales":
+                found[a[:3]] += 1
+        return found.most_common(1)[0][0] if found else ""
 
-    def customer_line(self, line: int, cells: list[str], fmt: _Format, lettered: bool) -> None:
-        source = Source(self.name, line)
-        account, aux = cells[fmt.account].strip(), cells[fmt.aux].strip()
-        code, name = (aux, cells[fmt.aux_name]) if aux else (account, cells[fmt.account_name])
-        name = name.strip()
-        if not self.customers.get(code):
-            self.customers[code] = name or code
-        if not aux and not account[len(CUSTOMER_ACCOUNTS):].strip("0") and account not in self.collective:
-            self.collective.add(account)
-            self.anomalies.append(Anomaly.at(
-                source, "CompAuxNum", "",
-                f"Écritures du compte collectif {account} sans compte auxiliaire : elles sont "
-                f"comptées comme un seul client « {account} ».",
-            ))
-        signed = self.signed_amount(line, cells, fmt)
-        entry_day = self.day(line, cells, fmt, fmt.entry_date)
-        if entry_day is None:
-            raise self.broken(line, f"date absente dans la colonne {fmt.headers[fmt.entry_date]}")
-        piece_day = self.day(line, cells, fmt, fmt.piece_date) or entry_day
-        if lettered:
-            # Lettering codes repeat across customers: a group is (account, auxiliary, letter).
-            key = (account, aux, cells[fmt.letter].strip())
-            total, first, _ = self.letters.get(key, (ZERO, source, code))
-            self.letters[key] = (total + signed, first, code)
-            return
-        if signed == 0:
-            return
-        journal, entry_number = cells[fmt.journal].strip(), cells[fmt.entry_number].strip()
-        mode, reference = cells[fmt.mode].strip(), cells[fmt.piece].strip()
-        number = reference or entry_number or f"ligne {line}"
-        if signed > 0:
-            self.add_piece(code, number, signed, piece_day, source, mode)
-            return
-        kind = self.journal_kind(journal, cells[fmt.journal_name].strip())
-        label = cells[fmt.label].strip()
-        paid_like = kind == "bank" or bool(mode) or (
-            kind != "sales" and _PAYMENT_LABEL.search(fold(label)) is not None)
-        # Decided once every line is read: the entry's bank line may come after this one.
-        self.credits.append(_Credit(-signed, code, number, entry_day, piece_day, source, reference, label,
-                                    (journal, entry_number), paid_like, kind == "opening"))
-
-    def add_piece(
-        self, code: str, number: str, amount: Decimal, day: date, source: Source, mode: str
-    ) -> None:
-        piece = self.pieces.get((code, number))
-        if piece is None:
-            self.pieces[(code, number)] = _Piece(amount, day, source, mode)
+    def _lines(self, rows: np.ndarray, account: np.ndarray, counts: dict[int, str],
+               stray: np.ndarray) -> pd.DataFrame:
+        """The customer lines as ledger.LINE_COLUMNS; the first unreadable one stops the reading."""
+        fmt, sheet = self.fmt, self.sheet
+        signed, problems = self._signed(rows)
+        entry_day, state = vectors.days(sheet.cells[fmt.col("EcritureDate")])
+        problems.append((rows & (state == BAD), "EcritureDate", "illisible"))
+        problems.append((rows & (state == EMPTY), "EcritureDate", "absente"))
+        piece_position = fmt.col("PieceDate")
+        if piece_position >= 0 and piece_position < sheet.cells.shape[1]:
+            piece_day, state = vectors.days(sheet.cells[piece_position])
+            problems.append((rows & (state == BAD), "PieceDate", "illisible"))
+            piece_day = np.where(state == 0, piece_day, entry_day)
         else:
-            piece.amount += amount
-            piece.day = min(piece.day, day)
+            piece_day = entry_day
+        self._first_problem(problems, counts, stray)
+        aux, account_name, aux_name = self.text("CompAuxNum"), self.text("CompteLib"), self.text("CompAuxLib")
+        code = np.where(aux != "", aux, account)
+        name = np.where(aux != "", aux_name, account_name)
+        prefix = np.fromiter((next((len(p) for p in self.accounts if a.startswith(p)), 0) for a in account),
+                             dtype=np.int64, count=len(account))
+        collective = np.fromiter((not a[k:].strip("0") for a, k in zip(account, prefix, strict=True)),
+                                 dtype=bool, count=len(account)) & (aux == "")
+        piece, entry, label = self.text("PieceRef"), self.text("EcritureNum"), self.text("EcritureLib")
+        number, reference = self._numbers(rows, piece, entry, label)
+        frame = pd.DataFrame({
+            "row": sheet.first, "account": account, "aux": aux, "code": code, "name": name,
+            "signed": signed, "entry_day": entry_day, "piece_day": piece_day,
+            "letter": self.text("EcritureLet"), "journal": self.text("JournalCode"),
+            "journal_label": self.text("JournalLib"), "entry": entry, "number": number,
+            "reference": reference, "label": label, "mode": self.text("ModeRglt"),
+            "due": np.full(len(sheet), NO_DAY, dtype=np.int64), "collective": collective,
+        })
+        return frame.loc[rows, list(LINE_COLUMNS)]
 
-    def journal_kind(self, code: str, label: str) -> str:
-        """bank, sales, opening or other; a FEC has a handful of journals, so this is cached."""
-        kind = self.journals.get((code, label))
-        if kind is None:
-            upper, plain = code.upper(), fold(label)
-            if upper in _OPENING_JOURNALS or _OPENING_LABEL.search(plain):
-                kind = "opening"
-            elif upper.startswith(_BANK_JOURNALS) or _BANK_LABEL.search(plain):
-                kind = "bank"
-            elif upper.startswith(_SALES_JOURNALS) or _SALES_LABEL.search(plain):
-                kind = "sales"
-            else:
-                kind = "other"
-            self.journals[(code, label)] = kind
-        return kind
+    def _signed(self, rows: np.ndarray) -> tuple[np.ndarray, list]:
+        """Debit − credit of each line (Montant with its Sens in that variant of the format)."""
+        fmt, cells = self.fmt, self.sheet.cells
+        problems: list = []
+        if fmt.col("Debit") >= 0:
+            debit, d_state = vectors.amounts(cells[fmt.col("Debit")])
+            credit, c_state = vectors.amounts(cells[fmt.col("Credit")])
+            problems.append((rows & (d_state == BAD), "Debit", "montant"))
+            problems.append((rows & (c_state == BAD), "Credit", "montant"))
+            return np.where(d_state == 0, debit, 0) - np.where(c_state == 0, credit, 0), problems
+        sens = vectors.mapped(cells[fmt.col("Sens")], lambda v: _SENS.get(fold(str(v or "")), 0))
+        sens = sens.astype(np.int64)
+        problems.append((rows & (sens == 0), "Sens", "sens"))
+        amount, state = vectors.amounts(cells[fmt.col("Montant")])
+        problems.append((rows & (state == BAD), "Montant", "montant"))
+        return np.where(state == 0, amount, 0) * sens, problems
 
-    def items(self) -> FecItems:
-        for credit in self.credits:
-            if credit.paid_like or (not credit.opening and credit.entry in self.treasury):
-                self.payments.append(Payment(credit.entry_day, credit.code, credit.amount,
-                                             credit.reference, credit.label, credit.source))
-            else:
-                self.add_piece(
-                    credit.code, credit.number, -credit.amount, credit.piece_day, credit.source, "")
-        owners: dict[str, set[str]] = {}
-        for code, number in self.pieces:
-            owners.setdefault(number, set()).add(code)
-        terms: dict[str, PaymentTerms | None] = {}
-        invoices = []
-        for (code, number), piece in self.pieces.items():
-            if piece.amount == 0:
-                continue
-            if piece.amount > 0:
-                if code not in terms:
-                    terms[code] = self.terms_for(code)
-                rule = terms[code]
-                due = due_date(piece.day, rule) if rule else piece.day + timedelta(days=self.default_days)
-            else:
-                due = piece.day  # a credit note is usable at once
-            shown = f"{number}/{code}" if len(owners[number]) > 1 else number
-            invoices.append(Invoice(
-                shown, code, self.customers.get(code, code), piece.day, due, piece.amount,
-                payment_mode=piece.mode, source=piece.source,
-            ))
-        for (_, _, letter), (total, first, code) in self.letters.items():
-            if total != 0:
-                self.anomalies.append(Anomaly.at(
-                    first, "EcritureLet", letter,
-                    f"Le lettrage « {letter} » du client {code} n'est pas soldé (écart de "
-                    f"{french_amount(total)}) : ces écritures sont tenues pour réglées ; "
-                    f"vérifiez le lettrage dans le logiciel comptable.",
-                ))
-        invoices.sort(key=lambda i: i.source.row)  # type: ignore[union-attr]  # in the file's order
-        return FecItems(tuple(invoices), tuple(self.payments), dict(self.customers), tuple(self.anomalies))
+    def _first_problem(self, problems: list, counts: dict[int, str], stray: np.ndarray) -> None:
+        """RelanceError for the first line that cannot be read, in the order the checks run."""
+        lines = self.sheet.first
+        first: tuple[int, int] | None = None  # (line, check)
+        for check, (mask, _, _) in enumerate(problems):
+            if mask.any():
+                candidate = (int(lines[np.flatnonzero(mask)[0]]), check)
+                first = candidate if first is None or candidate < first else first
+        if counts and (first is None or min(counts) < first[0]):
+            line = min(counts)
+            raise self.broken(line, counts[line], "Exportez de nouveau le FEC depuis le logiciel comptable.")
+        if first is None:
+            return
+        line, check = first
+        mask, column, what = problems[check]
+        row = int(np.flatnonzero(mask)[0])
+        if stray[row]:  # a line that also has too many fields was shifted by a separator in a label
+            raise self.broken(line, f"{int(self.fields[row])} champs au lieu de {self.fmt.width}",
+                              "Exportez de nouveau le FEC depuis le logiciel comptable.")
+        header = self.fmt.headers[self.fmt.col(column)]
+        value = str(self.sheet.cells[self.fmt.col(column)].iloc[row]).strip()
+        if what == "montant":
+            raise self.broken(line, f"montant « {value} » illisible dans la colonne {header}")
+        if what == "sens":
+            raise self.broken(line, f"sens « {value} » illisible dans la colonne {header} (D ou C attendu)")
+        if what == "absente":
+            raise self.broken(line, f"date absente dans la colonne {header}")
+        raise self.broken(line, f"date « {value} » illisible dans la colonne {header}")
+
+    def _numbers(self, rows: np.ndarray, piece: np.ndarray, entry: np.ndarray,
+                 label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The invoice number of each line: PieceRef, unless it numbers nothing (a placeholder, or
+        one value on every customer line of several entries): then EcritureNum, else EcritureLib."""
+        folded = vectors.mapped(pd.Series(piece), lambda p: fold(p) in _PLACEHOLDERS).astype(bool)
+        informative = rows & ~folded
+        values = set(piece[informative].tolist())
+        constant = len(values) == 1 and len(set(entry[rows].tolist()) - {""}) > 1
+        useless = folded | constant
+        shown = piece[rows & useless & (piece != "")]
+        if len(shown):
+            example = Counter(shown.tolist()).most_common(1)[0][0]
+            self.anomalies.append(Anomaly(
+                self.name, None, self.fmt.headers[self.fmt.col("PieceRef")], example,
+                f"PieceRef ne donne pas le numéro des factures (« {example} » sur {len(shown)} "
+                f"ligne(s) clients) : le numéro est pris dans EcritureNum (à défaut EcritureLib)."))
+        fallback = np.where(np.isin(entry, list(_PLACEHOLDERS)) | (entry == ""),
+                            np.where(label != "", label, None), entry)
+        lines = self.sheet.first
+        fallback = np.array([f if f is not None else f"ligne {int(line)}"
+                             for f, line in zip(fallback, lines, strict=True)], dtype=object)
+        number = np.where(useless, fallback, piece).astype(object)
+        reference = np.where(useless, "", piece).astype(object)
+        return number, reference

@@ -1,18 +1,19 @@
-"""Opening one export file (CSV/TXT or spreadsheet) as numbered rows of raw cells."""
+"""Opening one export file (CSV/TXT or spreadsheet) as a table of raw cells with their line numbers."""
 
 from __future__ import annotations
 
 import csv
-import io
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
 
+import numpy as np
+import pandas as pd
 import python_calamine
 
 from models.errors import RelanceError
-from sources.cells import normalize_header, text_of
+from sources.cells import header_key
+from sources.csv_text import OpenQuote, TextRecords, encoding_of, head_text, read_records
 
 log = logging.getLogger("relance")
 
@@ -22,21 +23,108 @@ SEPARATORS = (";", "\t", "|", ",")  # preference order when everything else ties
 _SNIFF_LINES = 20
 _SNIFF_CHARS = 1 << 16
 
-Row = tuple[int, Sequence[object]]  # (physical row number, 1-based; cells)
+
+@dataclass(frozen=True)
+class Table:
+    """Every record of a file (titles and header included), numbered as Excel or an editor shows them."""
+
+    cells: pd.DataFrame  # positional columns 0..width-1; str for text files, any cell value for sheets
+    first: np.ndarray  # int64, physical line (or sheet row) where each record starts, 1-based
+    last: np.ndarray  # int64, where it ends (a quoted field may span lines)
+    lines: int  # physical lines (sheet rows up to the last one used)
+    text: bool  # every cell is a str (CSV/TXT)
+    quotes: tuple[OpenQuote, ...] = ()  # quotes left open, CSV only
+    fields: np.ndarray | None = None  # fields of each record, when asked for (FEC)
+
+    def blank(self) -> np.ndarray:
+        """Records with no cell holding anything but spaces."""
+        return blank_rows(self.cells, self.text)
+
+    def head(self, count: int) -> list[tuple[int, list[object]]]:
+        """The first `count` non-blank records as (position, cells), to look for the header in."""
+        rows: list[tuple[int, list[object]]] = []
+        start = 0
+        while len(rows) < count and start < len(self.cells):
+            top = self.cells.iloc[start:start + 4 * count]
+            blank = blank_rows(top, self.text)
+            for offset in np.flatnonzero(~blank):
+                rows.append((start + int(offset), top.iloc[int(offset)].tolist()))
+                if len(rows) >= count:
+                    break
+            start += len(top)
+        return rows
 
 
-class Table(NamedTuple):
-    """The non-blank rows of a file, and the fastest way to read one of its cells as text."""
+def blank_rows(cells: pd.DataFrame, text: bool) -> np.ndarray:
+    """Rows with no cell holding anything but spaces."""
+    n = len(cells)
+    blank = np.ones(n, dtype=bool)
+    todo = np.arange(n)
+    filled = _FILLED_ANY
+    # Column by column, on the rows still looking blank: after the first column hardly any are left.
+    for column in cells.columns:
+        if not len(todo):
+            break
+        values = cells[column].to_numpy(dtype=object)[todo]
+        if text or set(map(type, values)) <= {str}:
+            found = _STRIP(values) != ""
+        else:
+            found = filled(values).astype(bool)
+        blank[todo[found]] = False
+        todo = todo[~found]
+    return blank
 
-    rows: Iterator[Row]
-    text: Callable[[Any], str]  # str.strip for CSV, whose cells are all text; else text_of
+
+_STRIP = np.frompyfunc(str.strip, 1, 1)
+_FILLED_ANY = np.frompyfunc(
+    lambda v: v is not None and v == v and (not isinstance(v, str) or (bool(v) and not v.isspace())), 1, 1)
 
 
-def read_rows(path: Path, known_titles: frozenset[str]) -> Table:
-    """The non-blank rows of the file's first sheet, numbered as Excel or a text editor shows them."""
+def read_table(path: Path, known_titles: frozenset[str]) -> Table:
+    """The file's first visible sheet, or its text records with the separator that finds the titles."""
     if _is_spreadsheet(path):
-        return Table(_spreadsheet_rows(path), text_of)
-    return Table(_csv_rows(path, known_titles), str.strip)
+        return _spreadsheet(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _cannot_open(path, error) from None
+    encoding, bom = encoding_of(raw)
+    head = head_text(raw, encoding, bom)
+    separator = detect_separator(head, known_titles)
+    width = max((len(r) for r in csv.reader(head.splitlines()[:_SNIFF_LINES], delimiter=separator)),
+                default=1)
+    return text_table(read_records(raw, separator, width))
+
+
+def text_table(records: TextRecords) -> Table:
+    return Table(records.cells, records.first, records.last, records.lines, True, records.quotes,
+                 records.fields)
+
+
+Head = list[tuple[int, list[object]]]  # (position among the records, cells) of the first rows
+
+
+def read_head(path: Path, known_titles: frozenset[str], count: int) -> tuple[Head, Table | None]:
+    """The first `count` non-blank rows of a file, to recognise its layout without reading it all;
+    a spreadsheet is read whole (its table is returned, not to be read twice)."""
+    if _is_spreadsheet(path):
+        table = _spreadsheet(path)
+        return table.head(count), table
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(_SNIFF_CHARS)
+    except OSError as error:
+        raise _cannot_open(path, error) from None
+    encoding, bom = encoding_of(raw, final=False)
+    text = head_text(raw, encoding, bom)
+    separator = detect_separator(text, known_titles)
+    rows: list[tuple[int, list[object]]] = []
+    for position, cells in enumerate(csv.reader(text.splitlines()[: 4 * count], delimiter=separator)):
+        if any(c.strip() for c in cells):
+            rows.append((position, list(cells)))
+            if len(rows) >= count:
+                break
+    return rows, None
 
 
 def _is_spreadsheet(path: Path) -> bool:
@@ -68,7 +156,7 @@ def _cannot_open(path: Path, error: Exception) -> RelanceError:
 # --- spreadsheets -----------------------------------------------------------------------------
 
 
-def _spreadsheet_rows(path: Path) -> Iterator[Row]:
+def _spreadsheet(path: Path) -> Table:
     try:
         # Python's open() first: Excel's lock on Windows then surfaces as a PermissionError,
         # whereas calamine reports every I/O failure as a bare OSError.
@@ -80,7 +168,11 @@ def _spreadsheet_rows(path: Path) -> Iterator[Row]:
             workbook.close()
     except (OSError, python_calamine.CalamineError, ValueError) as error:
         raise _cannot_open(path, error) from None
-    return _numbered(data)
+    width = max((len(row) for row in data), default=1)
+    cells = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
+        {0: pd.Series([], dtype=object)})
+    numbers = np.arange(1, len(cells) + 1, dtype=np.int64)
+    return Table(cells, numbers, numbers, len(cells), False)
 
 
 def _first_visible_sheet(workbook: python_calamine.CalamineWorkbook) -> int:
@@ -93,26 +185,13 @@ def _first_visible_sheet(workbook: python_calamine.CalamineWorkbook) -> int:
     return 0
 
 
-def _numbered(data: list[list[object]]) -> Iterator[Row]:
-    for position, cells in enumerate(data, start=1):
-        # any(cells) alone would drop a row of zeros; the second test runs only for falsy rows.
-        if any(cells) or any(c != "" and c is not None for c in cells):
-            yield position, cells
-
-
 # --- CSV and TXT ------------------------------------------------------------------------------
 
 
 def decode(raw: bytes) -> str:
     """Text of a CSV as French software writes it: UTF-8 (with or without BOM), else cp1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")  # cp1252 leaves five bytes undefined; latin-1 maps every byte
+    encoding, bom = encoding_of(raw)
+    return raw[bom:].decode(encoding)
 
 
 def detect_separator(text: str, known_titles: frozenset[str]) -> str:
@@ -122,7 +201,7 @@ def detect_separator(text: str, known_titles: frozenset[str]) -> str:
     for separator in SEPARATORS:
         rows = [row for row in csv.reader(head, delimiter=separator) if row]
         titles = max(
-            (sum(1 for c in row if normalize_header(c) in known_titles) for row in rows), default=0
+            (sum(1 for c in row if header_key(c) in known_titles) for row in rows), default=0
         )
         widths = [len(row) for row in rows if len(row) > 1]
         consistent = max((widths.count(w) for w in set(widths)), default=0)
@@ -130,33 +209,3 @@ def detect_separator(text: str, known_titles: frozenset[str]) -> str:
         if score > best_score:  # strict: earlier separators win ties
             best, best_score = separator, score
     return best
-
-
-def _csv_rows(path: Path, known_titles: frozenset[str]) -> Iterator[Row]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise _cannot_open(path, error) from None
-    text = decode(raw)
-    separator = detect_separator(text, known_titles)
-    return _csv_records(text, separator, path.name)
-
-
-def _csv_records(text: str, separator: str, name: str) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    last_line = 0
-    try:
-        for cells in reader:
-            # A record starts on the line after the previous one ended (quoted fields may span
-            # lines); blank lines come back as [] and are skipped, their numbers still counted.
-            first_line, last_line = last_line + 1, reader.line_num
-            if any(cells):
-                yield first_line, cells
-    except csv.Error as error:
-        # In its lenient mode csv only fails when a quote left open swallowed the lines after it
-        # into one huge field: the record that went wrong started right after the last good one.
-        log.debug("%s : %s", name, error)
-        raise RelanceError(
-            f"Le fichier {name} est mal formé à la ligne {last_line + 1} : "
-            f"vérifiez les guillemets de cette ligne ou exportez-le de nouveau."
-        ) from None

@@ -198,6 +198,30 @@ def _summary(
                 cell(sheet, sum((c.total_overdue for c in litigation), ZERO), "rl_euro"),
             ]
         )
+    _file_lines(sheet, styler, proposal)
+
+
+def _file_lines(sheet: Any, styler: Styler, proposal: Proposal) -> None:
+    """Every line of every file accounted for: header + used + left out on purpose + anomalies + blank."""
+    if not proposal.files:
+        return
+    sheet.append([])
+    sheet.append([styler.cell(sheet, "Lignes des fichiers lus", "rl_bold")])
+    headers = ("Fichier", "Lignes", "En-tête", "Utilisées", "Écartées", "Anomalies", "Vides", "Remarque")
+    sheet.append([styler.cell(sheet, h, "rl_header") for h in headers])
+    for name, report in proposal.files.items():
+        sheet.append(
+            [
+                styler.text(sheet, name),
+                report.lines,
+                report.header,
+                report.used,
+                report.skipped,
+                report.anomalies,
+                report.blank,
+                styler.text(sheet, report.note),
+            ]
+        )
 
 
 def _table(

@@ -13,7 +13,7 @@ import pytest
 
 from app.demo import is_demo_company
 from models.errors import RelanceError
-from models.settings import settings_from_mapping
+from models.settings import Settings, settings_from_mapping
 from sources.exports import find_files
 from tests.app.conftest import run, validate
 from tests.conftest import ROOT
@@ -113,12 +113,29 @@ def test_input_ships_empty_with_a_note_the_reader_ignores(tmp_path):
     (tmp_path / "input").mkdir()
     shutil.copy(ROOT / "input" / "LISEZMOI.txt", tmp_path / "input" / "LISEZMOI.txt")
     with pytest.raises(RelanceError, match=r"^Aucun fichier de factures dans "):
-        find_files(tmp_path / "input")
+        find_files(tmp_path / "input", Settings())
     (tmp_path / "input" / "factures.csv").write_text(
         "N° facture;Code client;Date facture;Échéance;Montant TTC\nF1;C1;01/05/2026;31/05/2026;120,00\n",
         encoding="utf-8",
     )
-    found = find_files(tmp_path / "input")
-    assert {kind: [p.name for p in paths] for kind, paths in found.items() if paths} == {
+    found = find_files(tmp_path / "input", Settings())
+    assert {kind: [opened.path.name for opened in paths] for kind, paths in found.items() if paths} == {
         "factures": ["factures.csv"]
     }
+
+
+def test_every_line_of_every_demo_file_is_accounted_for_in_the_summary(program):
+    code, _, err = run(program / "demo", "preparer", "-q", day=DAY, root=program)
+    assert code == 0, err
+    rows = list(
+        openpyxl.load_workbook(program / "demo" / "output" / f"proposition_{DAY}.xlsx")["Synthèse"].iter_rows(
+            values_only=True
+        )
+    )
+    start = next(n for n, row in enumerate(rows) if row[0] == "Fichier")
+    assert rows[start][:7] == ("Fichier", "Lignes", "En-tête", "Utilisées", "Écartées", "Anomalies", "Vides")
+    files = {row[0]: row[1:7] for row in rows[start + 1 :] if row[0]}
+    assert set(files) == {"clients.csv", "factures.xlsx", "reglements.csv", "relances_precedentes.csv"}
+    for name, (lines, header, used, skipped, anomalies, blank) in files.items():
+        assert lines == header + used + skipped + anomalies + blank, name
+    assert files["factures.xlsx"][4] == 1  # the invoice whose due date is « 31/02/2026 »

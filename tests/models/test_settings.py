@@ -59,7 +59,7 @@ def test_wrong_values_are_named(data, message):
         ({"Société": {"nom": "ACME"}}, "la section [Société] est inconnue : vouliez-vous dire [societe] ?"),
         ({"niveau": [{"numero": 1}]}, "la section [niveau] est inconnue : vouliez-vous dire [[niveaux]] ?"),
         ({"options": {}}, "la section [options] est inconnue (sections possibles : [relance], [societe], "
-                          "[penalites], [pdf], [[niveaux]], [filtres], [interface], [colonnes])."),
+                          "[penalites], [pdf], [[niveaux]], [filtres], [interface], [colonnes], [fec])."),
         ({"societe": {"signatire": "M. X"}},
          "la section [societe] a une clé inconnue « signatire » : vouliez-vous dire signataire ?"),
         ({"penalites": {"taux_contractual": 12}},
@@ -126,3 +126,14 @@ def test_ecb_source():
         "Dans relance.toml, la valeur de « penalites.source_bce » est incorrecte : il faut une adresse web "
         'entre guillemets, commençant par "https://".'
     )
+
+
+def test_customer_accounts_of_a_fec():
+    assert Settings().customer_accounts == ("411",)
+    accounts = settings_from_mapping({"fec": {"comptes_clients": ["411", 1100]}}).customer_accounts
+    assert accounts == ("411", "1100")
+    assert settings_from_mapping({"fec": {"comptes_clients": "121"}}).customer_accounts == ("121",)
+    with pytest.raises(RelanceError, match=r"« fec.comptes_clients » est incorrecte : il faut une liste"):
+        settings_from_mapping({"fec": {"comptes_clients": []}})
+    with pytest.raises(RelanceError, match=r"section \[fec\] a une clé inconnue « comptes »"):
+        settings_from_mapping({"fec": {"comptes": ["411"]}})

@@ -284,17 +284,39 @@ def test_cp1252_bytes_are_read_as_windows_text(tmp_path):
     [
         # An unquoted | in a label splits it in two.
         ((line(), line(label="Facture F2 | acompte")), "ligne 3 : 19 champs au lieu de 18"),
-        ((line() + "|",), "ligne 2 : 19 champs au lieu de 18"),
         ((line(), "VT|Ventes|1"), "ligne 3 : 3 champs au lieu de 18"),
         ((line(piece_date="20261345"),), "ligne 2 : date « 20261345 » illisible dans la colonne PieceDate"),
         ((line(entry_date=""),), "ligne 2 : date absente dans la colonne EcritureDate"),
         ((line(credit="abc", letter="A"),), "ligne 2 : montant « abc » illisible dans la colonne Credit"),
-        ((line(), 'VT|Ventes|1|20260105|411000|Clients|C1|"Nom|F1', line()),
-         "ligne 3 : un guillemet y est ouvert sans être refermé"),
     ],
 )
 def test_broken_lines(tmp_path, lines, reason):
     assert error_of(fec(tmp_path, *lines)) == f"Le fichier FEC fec.txt est mal formé à la {reason}."
+
+
+def test_a_stray_empty_field_is_accepted_with_an_anomaly(tmp_path):
+    # What a real package wrote on a few lines: one empty field too many. Refusing the file could
+    # not help (exporting again gives the same), so the field is ignored and said once.
+    path = fec(tmp_path, line(), line(piece="F2") + "|", line(account="606000", aux="") + "|")
+    items = read(path)
+    assert [(i.number, i.source.row) for i in items.invoices] == [("F1", 2), ("F2", 3)]
+    assert items.anomalies == (
+        Anomaly("fec.txt", 3, "", "", "2 ligne(s) finissent par des champs vides en trop (première : "
+                "ligne 3), comme l'écrit le logiciel : ces champs sont ignorés."),
+    )
+
+
+def test_a_quote_left_open_is_reported_and_the_next_lines_read(tmp_path):
+    path = fec(tmp_path, line(), 'VT|Ventes|1|20260105|411000|Clients|C1|"Nom|F1', line(piece="F2"))
+    items = read(path)
+    assert [(i.number, i.source.row) for i in items.invoices] == [("F1", 2), ("F2", 4)]
+    assert items.anomalies == (
+        Anomaly("fec.txt", 3, "CompAuxLib", "Nom|F1",
+                "Guillemet ouvert dans cette cellule et jamais refermé : il avalait les lignes 3 à 4. "
+                "La ligne 3 est ignorée, les suivantes sont lues normalement."),
+    )
+    report = items.report
+    assert (report.lines, report.header, report.used, report.anomalies) == (4, 1, 2, 1)
 
 
 def test_broken_lines_of_other_accounts_are_not_read(tmp_path):

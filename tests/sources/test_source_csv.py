@@ -53,7 +53,8 @@ def test_cp1252_semicolon_with_titles_nbsp_and_bad_cells(input_dir: Path) -> Non
     # The invoice whose figures disagree is kept as read: the core decides not to chase it.
     assert by_number["F2026-007"].remaining == Decimal("1400.00")
     assert exports.files == {
-        "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": (), "fec": ()
+        "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": (), "fec": (),
+        "ecritures": (),
     }
 
 
@@ -164,3 +165,13 @@ def test_samples_are_really_what_they_claim() -> None:
     assert b"\x80" in cp1252 and b"\xa0" in cp1252  # € and NBSP in cp1252
     assert (DATA / "factures_utf8bom_tab.txt").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "\u202f".encode() in (DATA / "factures_utf8bom_tab.txt").read_bytes()
+
+
+def test_every_line_of_a_file_is_accounted_for(input_dir: Path) -> None:
+    # 2 title lines and the header, 8 invoices, 5 lines left out with their anomaly, 3 blank lines
+    # (one of them only separators): 19 lines, none lost without a word.
+    exports = read(input_dir, {"factures.csv": "factures_cp1252.csv"})
+    report = exports.files_report["factures.csv"]
+    assert (report.kind, report.lines, report.header, report.used, report.skipped, report.anomalies,
+            report.blank) == ("factures", 19, 3, 8, 0, 5, 3)
+    assert report.balanced and len(exports.invoices) == 8

@@ -44,12 +44,13 @@ def test_which_files_are_read(input_dir: Path) -> None:
     (input_dir / ".factures_cachees.csv").write_text("rien")
     (input_dir / "factures.pdf").write_bytes(b"%PDF-1.4")
     (input_dir / "notes.csv").write_text("rien")
+    (input_dir / "archive.xlsx").write_bytes(b"PK\x03\x04 not a workbook")  # no export: not read
     (input_dir / "factures_archives").mkdir()
     write(input_dir / "factures_archives" / "factures.csv", "rien")
     exports = read_exports(input_dir, Settings())
     assert exports.files == {
         "factures": ("Factures_A.CSV", "factures_b.csv"), "reglements": (), "clients": (),
-        "relances": (), "fec": (),
+        "relances": (), "fec": (), "ecritures": (),
     }
     # Concatenated in name order; a number seen in an earlier file wins.
     assert [(i.number, i.customer_code, i.source) for i in exports.invoices] == [
@@ -170,15 +171,55 @@ def test_quote_left_open(input_dir: Path) -> None:
     write(input_dir / "factures.csv", HEADER, 'F1;C1;05/01/2026;04/02/2026;"10')
     exports = read_exports(input_dir, Settings())
     assert [i.amount for i in exports.invoices] == [Decimal("10.00")]
-    # Earlier, it swallows the lines after it until a field grows past csv's size limit.
+    # Earlier, it would swallow every line after it: the line is reported with the lines it
+    # swallowed, and those lines are read one by one.
     rows = [f"F{n};C1;05/01/2026;04/02/2026;{n}" + ";" * 40 for n in range(5000)]
     write(input_dir / "factures.csv", HEADER, 'F;C1;"05/01/2026;04/02/2026;10', *rows)
-    with pytest.raises(RelanceError) as caught:
-        read_exports(input_dir, Settings())
-    assert str(caught.value) == (
-        "Le fichier factures.csv est mal formé à la ligne 2 : vérifiez les guillemets de cette "
-        "ligne ou exportez-le de nouveau."
+    exports = read_exports(input_dir, Settings())
+    assert [(i.number, i.source.row) for i in exports.invoices][::4999] == [("F0", 3), ("F4999", 5002)]
+    assert len(exports.invoices) == 5000
+    assert exports.anomalies == (
+        Anomaly("factures.csv", 2, "Date", "05/01/2026;04/02/2026;10",
+                "Guillemet ouvert dans cette cellule et jamais refermé : il avalait les lignes 2 à "
+                "5002. La ligne 2 est ignorée, les suivantes sont lues normalement."),
     )
+    report = exports.files_report["factures.csv"]
+    assert (report.lines, report.header, report.used, report.anomalies, report.blank) == (5002, 1, 5000, 1, 0)
+
+
+def test_quote_closed_lines_later_swallows_nothing(input_dir: Path) -> None:
+    # A quote opened in a field and closed by a stray inch mark 6 lines below: the 6 invoices in
+    # between are read, the opening line is said, no line is lost.
+    write(
+        input_dir / "factures.csv",
+        HEADER + ";Nom client",
+        'F1;C1;05/01/2026;04/02/2026;10;"Écran',
+        *[f"F{n};C1;05/01/2026;04/02/2026;{n}0;Client {n}" for n in range(2, 8)],
+        'F8;C1;05/01/2026;04/02/2026;80;Vis 3" inox',
+        "F9;C1;05/01/2026;04/02/2026;90;Dernier",
+    )
+    exports = read_exports(input_dir, Settings())
+    assert [(i.number, i.customer_name, i.source.row) for i in exports.invoices] == [
+        ("F1", "Écran", 2), *[(f"F{n}", f"Client {n}", n + 1) for n in range(2, 8)],
+        ("F8", 'Vis 3" inox', 9), ("F9", "Dernier", 10),
+    ]
+    assert exports.anomalies == (
+        Anomaly("factures.csv", 2, "Nom client", "Écran",
+                "Guillemet ouvert dans cette cellule et refermé seulement ligne 9 : il avalait les "
+                "lignes 2 à 9. La ligne 2 est lue jusqu'à sa fin, les suivantes sont lues normalement."),
+    )
+    report = exports.files_report["factures.csv"]
+    assert report.used == 9 and report.balanced
+
+
+def test_a_quoted_field_on_two_lines_is_no_open_quote(input_dir: Path) -> None:
+    write(input_dir / "factures.csv", HEADER + ";Nom client",
+          'F1;C1;05/01/2026;04/02/2026;10;"Nom sur', 'deux lignes"', "F2;C2;05/01/2026;04/02/2026;20;B")
+    exports = read_exports(input_dir, Settings())
+    assert [(i.customer_name, i.source.row) for i in exports.invoices] == [
+        ("Nom sur\ndeux lignes", 2), ("B", 4)]
+    assert exports.anomalies == ()
+    assert exports.files_report["factures.csv"].used == 3
 
 
 def test_amounts_that_disagree_keep_the_row(input_dir: Path) -> None:

@@ -1,0 +1,123 @@
+"""Time the pandas reading and whole-column computation against the targets of issue 10.
+
+    python benchmarks/bench_frames.py [--n-runs 3] [--big-runs 1] [--skip-1m] [--data benchmarks/data]
+
+Runs, each as a child process (wall time with imports, peak RSS from os.wait4), best of N:
+(a) the floor, benchmarks/baseline.py (a bare pandas read and an openpyxl write-only dump), and
+(b) benchmarks/frames_preparer.py (sources/ reading into frames, models/frames computing, the
+existing workbook writer), on the 100k CSV set, the 100k xlsx set and the 1M CSV set (generated
+when missing: generate.py, generate.py --size 1m). Targets: (b) ≤ 1.5 × (a) at 100k and at 1M,
+peak ≤ 1 GB at 1M, xlsx ≤ 1.5 × CSV at 100k. Exit code 0 when all pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REFERENCE_DATE = "2026-11-23"
+FACTOR = 1.5
+MEMORY_LIMIT_MB = 1024.0
+_SPLIT = re.compile(r"read\+compute ([\d.]+) s, write ([\d.]+) s")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    split: str  # "read+compute x s, write y s" of the frames preparer
+
+
+def child(command: list[str]) -> tuple[float, float, str]:
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{text[-2000:]}")
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return seconds, peak, text
+
+
+def best(command: list[str], folder: Path, runs: int) -> Run:
+    results = []
+    for _ in range(runs):
+        shutil.rmtree(folder / "output", ignore_errors=True)
+        (folder / "output").mkdir()
+        seconds, peak, text = child(command)
+        found = _SPLIT.search(text)
+        results.append(Run(seconds, peak, found.group(0) if found else ""))
+    fastest = min(results, key=lambda r: r.seconds)
+    return Run(fastest.seconds, max(r.peak_mb for r in results), fastest.split)
+
+
+def ensure(data: Path, skip_big: bool) -> None:
+    if not (data / "csv" / "input" / "factures.csv").is_file() or not (data / "xlsx" / "input").is_dir():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(data)], check=True)
+    if not skip_big and not (data / "1m" / "csv" / "input" / "factures.csv").is_file():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(data), "--size", "1m"],
+                       check=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-runs", type=int, default=3, help="runs of each 100k command")
+    parser.add_argument("--big-runs", type=int, default=1, help="runs of each 1M command")
+    parser.add_argument("--skip-1m", action="store_true")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    args = parser.parse_args()
+    data = args.data.resolve()
+    ensure(data, args.skip_1m)
+    python = sys.executable
+    sets = [("100k CSV", data / "csv", args.n_runs), ("100k xlsx", data / "xlsx", args.n_runs)]
+    if not args.skip_1m:
+        sets.append(("1M CSV", data / "1m" / "csv", args.big_runs))
+    floors: dict[str, Run] = {}
+    frames: dict[str, Run] = {}
+    for name, folder, runs in sets:
+        if name.endswith("CSV"):
+            floors[name] = best([python, str(HERE / "baseline.py"), str(folder), "--date", REFERENCE_DATE],
+                                folder, runs)
+        frames[name] = best([python, str(HERE / "frames_preparer.py"), str(folder), "--date",
+                             REFERENCE_DATE], folder, runs)
+
+    verdicts = []
+
+    def line(label: str, value: str, target: str = "", ok: bool | None = None, note: str = "") -> None:
+        verdict = "" if ok is None else ("PASS" if ok else "FAIL")
+        if ok is not None:
+            verdicts.append(ok)
+        print(f"{label:<34} {value:<22} {target:<12} {verdict:<5} {note}".rstrip())
+
+    print(f"Best wall time per command (imports included), peak = child's max RSS (os.wait4); data {data}")
+    for name in floors:
+        floor, run = floors[name], frames[name]
+        line(f"floor, {name}", f"{floor.seconds:.2f} s, {floor.peak_mb:.0f} MB")
+        line(f"frames preparer, {name}", f"{run.seconds:.2f} s, {run.peak_mb:.0f} MB", note=run.split)
+        line(f"  ratio to the floor, {name}", f"{run.seconds / floor.seconds:.2f} ×", f"≤ {FACTOR} ×",
+             run.seconds <= FACTOR * floor.seconds)
+    xlsx, csv = frames["100k xlsx"], frames["100k CSV"]
+    line("frames preparer, 100k xlsx", f"{xlsx.seconds:.2f} s, {xlsx.peak_mb:.0f} MB", note=xlsx.split)
+    line("  xlsx / CSV, 100k", f"{xlsx.seconds / csv.seconds:.2f} ×", f"≤ {FACTOR} ×",
+         xlsx.seconds <= FACTOR * csv.seconds)
+    if "1M CSV" in frames:
+        big = frames["1M CSV"]
+        line("  peak memory, 1M CSV", f"{big.peak_mb:.0f} MB", f"≤ {MEMORY_LIMIT_MB:.0f} MB",
+             big.peak_mb <= MEMORY_LIMIT_MB)
+    return 0 if all(verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
