@@ -1,13 +1,14 @@
-"""Time `relance.py preparer` on the benchmark data against the targets of issue 2.
+"""Time `relance.py preparer` against the targets of issue 10 (and of issue 2).
 
-    python benchmarks/bench_prepare.py [--n-runs 3] [--data benchmarks/data]
+    python benchmarks/bench_prepare.py [--n-runs 3] [--big-runs 1] [--skip-1m] [--data benchmarks/data]
 
-Generates the data when missing, then runs, each as a child process, best wall time of N:
-the bare-script baseline on the CSV set, and `relance.py preparer --dossier <set> --date 2026-11-23
--q` on the CSV set and on the xlsx set. `<set>/output/` is emptied before every run (the tool never
-overwrites a proposal and keeps a journal there). Peak memory is the child's own maximum resident
-set size, read with os.wait4() (Linux/macOS): exact per child, unlike RUSAGE_CHILDREN, which keeps
-the maximum over all the children already waited for. Exit code 0 when every target passes.
+Runs, each as a child process (wall time with imports, peak RSS from os.wait4), best of N:
+(a) the floor, benchmarks/baseline.py (a bare pandas read and an openpyxl write-only dump), and
+(b) `relance.py preparer --dossier <set> --date 2026-11-23 -q`, on the 100k CSV set, the 100k xlsx
+set and the 1M CSV set (generated when missing: generate.py, generate.py --size 1m). Each run starts
+from an empty output/ (the tool never overwrites a proposal and keeps its journal there). Targets:
+(b) ≤ 1.5 × (a) at 100k and at 1M, peak ≤ 1 GB at 1M, xlsx ≤ 1.5 × CSV at 100k, and CSV ≤ 10 s at
+100k. Exit code 0 when all pass.
 """
 
 from __future__ import annotations
@@ -25,150 +26,101 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 REFERENCE_DATE = "2026-11-23"
+FACTOR = 1.5
 CSV_LIMIT_S = 10.0
-BASELINE_FACTOR = 2.0
-XLSX_FACTOR = 1.5
 MEMORY_LIMIT_MB = 1024.0
-INPUT_FILES = {
-    "csv": ("factures.csv", "reglements.csv", "clients.csv"),
-    "xlsx": ("factures.xlsx", "reglements.xlsx", "clients.xlsx"),
-}
 
 
 @dataclass(frozen=True)
-class Measure:
-    """Best wall time and highest peak memory over the runs of one command; error if one failed."""
-
-    seconds: float | None
-    peak_mb: float | None
-    error: str = ""
+class Run:
+    seconds: float
+    peak_mb: float
 
 
-def run_child(command: list[str]) -> tuple[float, float, int, str]:
-    """Wall time (s), peak RSS (MB), exit code and the end of stderr of one child process."""
-    with tempfile.TemporaryFile() as err:
+def child(command: list[str]) -> tuple[float, float, str]:
+    with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        err.seek(0)
-        tail = err.read().decode("utf-8", "replace").strip()[-600:]
-    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
-    peak_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return seconds, peak_mb, process.returncode, tail
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{text[-2000:]}")
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return seconds, peak, text
 
 
-def measure(command: list[str], runs: int, before=None, check=None) -> Measure:
-    """Best of `runs`; `before()` prepares each run, `check()` returns an error text or ""."""
-    times, peaks = [], []
+def best(command: list[str], folder: Path, runs: int, *, proposal: bool = False) -> Run:
+    """Best wall time and highest peak over `runs`; `proposal`: the run must write one."""
+    results = []
     for _ in range(runs):
-        if before:
-            before()
-        seconds, peak, code, tail = run_child(command)
-        if code != 0:
-            return Measure(None, None, f"exit code {code}: {tail or '(no message)'}")
-        problem = check() if check else ""
-        if problem:
-            return Measure(None, None, problem)
-        times.append(seconds)
-        peaks.append(peak)
-    return Measure(min(times), max(peaks))
+        shutil.rmtree(folder / "output", ignore_errors=True)
+        (folder / "output").mkdir()
+        seconds, peak, _ = child(command)
+        if proposal and not list((folder / "output").glob("proposition_*.xlsx")):
+            raise SystemExit(f"{' '.join(command)} wrote no output/proposition_*.xlsx")
+        results.append(Run(seconds, peak))
+    fastest = min(results, key=lambda r: r.seconds)
+    return Run(fastest.seconds, max(r.peak_mb for r in results))
 
 
-def clear_output(folder: Path) -> None:
-    """Remove the previous proposal, journal and logs: every run starts from the same state."""
-    output = folder / "output"
-    if output.exists():
-        shutil.rmtree(output)
-    output.mkdir()
-
-
-def proposal_written(folder: Path) -> str:
-    found = list((folder / "output").glob("proposition_*.xlsx"))
-    return "" if found else "no output/proposition_*.xlsx was written"
-
-
-def ensure_data(data: Path) -> None:
-    missing = [kind for kind, names in INPUT_FILES.items()
-               if not all((data / kind / "input" / name).is_file() for name in names)]
-    if missing:
-        print(f"Generating the benchmark data in {data} …", file=sys.stderr)
+def ensure(data: Path, skip_big: bool) -> None:
+    if not (data / "csv" / "input" / "factures.csv").is_file() or not (data / "xlsx" / "input").is_dir():
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(data)], check=True)
-
-
-def verdict(ok: bool | None) -> str:
-    return {True: "PASS", False: "FAIL", None: "n/a"}[ok]
-
-
-def fmt(value: float | None, unit: str) -> str:
-    return "—" if value is None else f"{value:.2f} {unit}"
+    if not skip_big and not (data / "1m" / "csv" / "input" / "factures.csv").is_file():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(data), "--size", "1m"],
+                       check=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-runs", type=int, default=3)
+    parser.add_argument("--n-runs", type=int, default=3, help="runs of each 100k command")
+    parser.add_argument("--big-runs", type=int, default=1, help="runs of each 1M command")
+    parser.add_argument("--skip-1m", action="store_true")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     args = parser.parse_args()
     data = args.data.resolve()
-    ensure_data(data)
-
+    ensure(data, args.skip_1m)
     python = sys.executable
-    baseline = measure([python, str(HERE / "baseline.py"), str(data / "csv"),
-                        "--date", REFERENCE_DATE], args.n_runs,
-                       before=lambda: clear_output(data / "csv"))
-    results = {}
-    for kind in ("csv", "xlsx"):
-        folder = data / kind
-        results[kind] = measure(
-            [python, str(PROJECT / "relance.py"), "preparer", "--dossier", str(folder),
-             "--date", REFERENCE_DATE, "-q"],
-            args.n_runs,
-            before=lambda folder=folder: clear_output(folder),
-            check=lambda folder=folder: proposal_written(folder),
-        )
-    csv, xlsx = results["csv"], results["xlsx"]
+    sets = [("100k CSV", data / "csv", args.n_runs), ("100k xlsx", data / "xlsx", args.n_runs)]
+    if not args.skip_1m:
+        sets.append(("1M CSV", data / "1m" / "csv", args.big_runs))
+    floors: dict[str, Run] = {}
+    runs_of: dict[str, Run] = {}
+    for name, folder, runs in sets:
+        if name.endswith("CSV"):
+            floors[name] = best([python, str(HERE / "baseline.py"), str(folder), "--date", REFERENCE_DATE],
+                                folder, runs)
+        runs_of[name] = best([python, str(PROJECT / "relance.py"), "preparer", "--dossier", str(folder),
+                             "--date", REFERENCE_DATE, "-q"], folder, runs, proposal=True)
 
-    rows = [
-        ("baseline (bare pandas script, CSV)", fmt(baseline.seconds, "s"), "", "", ""),
-        ("preparer, CSV set", fmt(csv.seconds, "s"), f"≤ {CSV_LIMIT_S:.0f} s",
-         verdict(None if csv.seconds is None else csv.seconds <= CSV_LIMIT_S), ""),
-        ("preparer CSV / baseline", _ratio(csv.seconds, baseline.seconds),
-         f"≤ {BASELINE_FACTOR:.1f}×",
-         verdict(_within(csv.seconds, baseline.seconds, BASELINE_FACTOR)), ""),
-        ("preparer, xlsx set", fmt(xlsx.seconds, "s"), "", "", ""),
-        ("preparer xlsx / CSV", _ratio(xlsx.seconds, csv.seconds), f"≤ {XLSX_FACTOR:.1f}×",
-         verdict(_within(xlsx.seconds, csv.seconds, XLSX_FACTOR)), ""),
-    ]
-    peaks = [m.peak_mb for m in (csv, xlsx) if m.peak_mb is not None]
-    peak = max(peaks) if len(peaks) == 2 else None
-    rows.append(("peak memory of preparer (max of both)", fmt(peak, "MB"),
-                 f"≤ {MEMORY_LIMIT_MB:.0f} MB",
-                 verdict(None if peak is None else peak <= MEMORY_LIMIT_MB),
-                 f"CSV {fmt(csv.peak_mb, 'MB')}, xlsx {fmt(xlsx.peak_mb, 'MB')}"))
+    verdicts = []
 
-    print(f"Best of {args.n_runs} runs, wall time of the child process, data {data}")
-    print(f"peak memory = child's max RSS from os.wait4(); baseline peak "
-          f"{fmt(baseline.peak_mb, 'MB')}")
-    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
-    for row in rows:
-        cells = [str(cell).ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
-        print("  ".join([*cells, row[4]]).rstrip())
-    failed = False
-    for name, result in (("baseline", baseline), ("preparer CSV", csv), ("preparer xlsx", xlsx)):
-        if result.error:
-            failed = True
-            print(f"{name} did not complete: {result.error}", file=sys.stderr)
-    verdicts = [row[3] for row in rows if row[3]]
-    return 1 if failed or "FAIL" in verdicts or "n/a" in verdicts else 0
+    def line(label: str, value: str, target: str = "", ok: bool | None = None, note: str = "") -> None:
+        verdict = "" if ok is None else ("PASS" if ok else "FAIL")
+        if ok is not None:
+            verdicts.append(ok)
+        print(f"{label:<34} {value:<22} {target:<12} {verdict:<5} {note}".rstrip())
 
-
-def _ratio(value: float | None, reference: float | None) -> str:
-    return "—" if value is None or not reference else f"{value / reference:.2f}×"
-
-
-def _within(value: float | None, reference: float | None, factor: float) -> bool | None:
-    return None if value is None or not reference else value <= factor * reference
+    print(f"Best wall time per command (imports included), peak = child's max RSS (os.wait4); data {data}")
+    for name in floors:
+        floor, run = floors[name], runs_of[name]
+        line(f"floor, {name}", f"{floor.seconds:.2f} s, {floor.peak_mb:.0f} MB")
+        line(f"preparer, {name}", f"{run.seconds:.2f} s, {run.peak_mb:.0f} MB")
+        line(f"  ratio to the floor, {name}", f"{run.seconds / floor.seconds:.2f} ×", f"≤ {FACTOR} ×",
+             run.seconds <= FACTOR * floor.seconds)
+    xlsx, csv = runs_of["100k xlsx"], runs_of["100k CSV"]
+    line("preparer, 100k xlsx", f"{xlsx.seconds:.2f} s, {xlsx.peak_mb:.0f} MB")
+    line("  xlsx / CSV, 100k", f"{xlsx.seconds / csv.seconds:.2f} ×", f"≤ {FACTOR} ×",
+         xlsx.seconds <= FACTOR * csv.seconds)
+    line("  CSV, 100k (issue 2)", f"{csv.seconds:.2f} s", f"≤ {CSV_LIMIT_S:.0f} s",
+         csv.seconds <= CSV_LIMIT_S)
+    if "1M CSV" in runs_of:
+        big = runs_of["1M CSV"]
+        line("  peak memory, 1M CSV", f"{big.peak_mb:.0f} MB", f"≤ {MEMORY_LIMIT_MB:.0f} MB",
+             big.peak_mb <= MEMORY_LIMIT_MB)
+    return 0 if all(verdicts) else 1
 
 
 if __name__ == "__main__":

@@ -177,6 +177,20 @@ def write_xlsx(folder: Path, data: Data) -> None:
     dump("clients.xlsx", "Clients", CLIENT_HEADERS, data.customers)
 
 
+# The reference date falls in 2026-S2, whose ECB rate is not verified (shared/REFERENCE.md): the benchmark
+# assumes one so that the penalties are computed as they would be, and points the ECB source at a port
+# nobody listens on, so that `preparer` never tries the network while it is timed.
+SETTINGS = """# Benchmark only: an assumed 2026-S2 rate, never a figure of the product.
+[penalites]
+taux_bce = { "2026-S2" = 2.15 }
+source_bce = "http://127.0.0.1:9/ecb"
+"""
+
+
+def write_settings(dossier: Path) -> None:
+    (dossier / "relance.toml").write_text(SETTINGS, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "data")
@@ -192,9 +206,11 @@ def main() -> None:
     start = time.perf_counter()
     data = build(args.seed, args.date, tuple(sizes))  # type: ignore[arg-type]
     write_csv(out / "csv" / "input", data)
+    write_settings(out / "csv")
     middle = time.perf_counter()
     if xlsx or args.xlsx:
         write_xlsx(out / "xlsx" / "input", data)
+        write_settings(out / "xlsx")
     end = time.perf_counter()
     credit_notes = sum(1 for i in data.invoices if i[5] < 0)
     referenced = sum(1 for p in data.payments if p[3])

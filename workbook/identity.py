@@ -15,11 +15,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sources.cells import parse_amount, parse_date, text_of
 from workbook.columns import AMOUNT, DATE, INT, Column
 
+CENT = Decimal("0.01")
 SEAL_LENGTH = 4  # hex digits per cell: one chance in 65,536 that a moved cell goes unnoticed
 
 
@@ -36,6 +38,10 @@ def normalized(kind: str, value: Any) -> str:
     amounts to the cent, dates as days, counts as integers, text trimmed."""
     if value is None or value == "":
         return ""
+    if type(value) is str and kind not in (AMOUNT, DATE, INT):
+        return value.strip()  # the common case, first
+    if type(value) is Decimal and kind == AMOUNT:
+        return f"{value.quantize(CENT, ROUND_HALF_UP):.2f}"  # as written; parse_amount would give the same
     try:
         if kind == AMOUNT:
             amount = parse_amount(value)

@@ -274,12 +274,12 @@ def test_writing_the_emails_on_a_full_disk_says_so_and_nothing_is_half_recorded(
 
 
 def test_preparing_on_a_full_disk_says_so(office, monkeypatch):
-    import workbook.saving
+    import xlsxwriter.workbook
 
-    def full_disk(self, filename):
+    def full_disk(self):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(workbook.saving.Workbook, "save", full_disk)
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full_disk)
     code, _, err = run(office, "preparer")
     assert code == 1 and "Disque plein : libérez de la place dans" in err
     assert sorted(p.name for p in (office / "output").glob("proposition_*")) == [
