@@ -19,17 +19,12 @@ from typing import TextIO
 
 from app.commands import Request, run
 from app.config import load_run_config, load_settings
-from app.configure import configure
 from app.folder import Folder
 from app.lock import LOCKED, LockHeld, RunLock
 from app.logs import LOG_NAME, close_logging, log_exception, setup_logging
-from app.mailtest import tester_email
+from app.options import SendOptions
 from app.pipe import PipeSafe
 from app.rates import load_rates
-from app.schedule import parse_schedule, run_command
-from app.schedule import plan as plan_task
-from app.send import SendOptions
-from app.status import status
 from journal import Journal
 from mail.config import load_mail_settings, read_env
 from models.errors import RelanceError
@@ -246,13 +241,20 @@ def _dispatch(
     env: tuple[dict[str, str], RelanceError | None],
 ) -> tuple[int, dict[str, int]]:
     if command == "configurer":
+        from app.configure import configure
+
         return configure(folder, ask, secret, out), {}
     if command == "tester-email":
         mail_env, env_error = env
         if env_error is not None:
             raise env_error
+        from app.mailtest import tester_email
+
         return tester_email(folder, load_mail_settings(mail_env), args.lot or "", out), {}
     if command == "planifier":
+        from app.schedule import parse_schedule, run_command
+        from app.schedule import plan as plan_task
+
         schedule = parse_schedule(args.jour, args.heure)
         return plan_task(
             folder.root, schedule, remove=args.supprimer, windows=os.name == "nt", run=run_command, out=out
@@ -260,6 +262,8 @@ def _dispatch(
     folder.check()
     config = load_run_config(_with_filters(load_settings(folder.config, load_rates(folder)), args), *env)
     if command == "etat":
+        from app.status import status
+
         status(folder, out)
         return OK, {}
     request = Request(

@@ -17,9 +17,10 @@ from typing import TextIO
 from app.config import RunConfig
 from app.folder import Folder
 from app.notify import notify
+from app.options import SendOptions
 from app.prepare import prepare, summary
 from app.proposals import Waiting, before_last_lot, check_formats, waiting
-from app.send import SendOptions, send
+from app.send import send
 from journal import Journal
 from models.errors import RelanceError
 

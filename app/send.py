@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +15,7 @@ from app.deliver import Delivery, Job, deliver, file_stem
 from app.demo import check_sender, iban_problems
 from app.folder import Folder
 from app.lots import Todo, archive, lot_of, plan_reminder, report, resume, tell_uncertain
+from app.options import SendOptions
 from app.prepare import current_proposal
 from app.proposals import lot_key, newest
 from journal import Journal, LotRow, read_letters
@@ -33,13 +34,6 @@ from workbook.reader import ROWS_HINT, read_proposal
 log = logging.getLogger("relance")
 
 OK, USER_ERROR, SOME_FAILED = 0, 1, 3
-
-
-@dataclass(frozen=True)
-class SendOptions:
-    yes: bool = False  # --oui: no question
-    simulation: bool = False  # --simulation: render everything into output/simulation/, send nothing
-    retry_uncertain: bool = False  # --renvoyer-incertains
 
 
 def not_validated(folder: Folder, path: Path, cell: str, value: str) -> RelanceError:
