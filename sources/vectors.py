@@ -141,18 +141,7 @@ def amounts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if not rest.any():
             return cents, state
         values = values[rest]
-    results, codes = by_uniques(values, parse_amount)
-    table_cents = np.zeros(len(results), dtype=np.int64)
-    table_state = np.full(len(results), OK, dtype=np.int8)
-    for i, result in enumerate(results):
-        if result is ValueError:
-            table_state[i] = BAD
-        elif result is None:
-            table_state[i] = EMPTY
-        else:
-            table_cents[i] = int(result.scaleb(2))  # quantized to the cent: exact
-    cents[rest] = table_cents[codes]
-    state[rest] = table_state[codes]
+    cents[rest], state[rest] = _parsed(values, parse_amount, lambda amount: int(amount.scaleb(2)), 0)
     return cents, state
 
 
@@ -214,8 +203,15 @@ def _number_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Day numbers (days since 1970-01-01, NO_DAY when none) and state, as parse_date reads them."""
-    results, codes = by_uniques(values, parse_date)
-    table = np.full(len(results), NO_DAY, dtype=np.int64)
+    return _parsed(values, parse_date, lambda day: day.toordinal() - _EPOCH, NO_DAY)
+
+
+def _parsed(
+    values: pd.Series, parse: Callable[[Any], Any], number: Callable[[Any], int], missing: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct cell parsed once: int64 of `number(parsed)` (`missing` when none) and state."""
+    results, codes = by_uniques(values, parse)
+    table = np.full(len(results), missing, dtype=np.int64)
     table_state = np.full(len(results), OK, dtype=np.int8)
     for i, result in enumerate(results):
         if result is ValueError:
@@ -223,7 +219,7 @@ def days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         elif result is None:
             table_state[i] = EMPTY
         else:
-            table[i] = result.toordinal() - _EPOCH
+            table[i] = number(result)
     return table[codes], table_state[codes]
 
 
