@@ -97,6 +97,7 @@ class ReminderRow:
     invoices: tuple[ReminderInvoice, ...] = ()
     parts: tuple[PartRow, ...] = ()
     proposed_level: int | None = None  # the level the sequence proposed (the accountant chose `level`)
+    kind: str = "facture"  # "devis": a quote follow-up (its one invoice row is the quote)
 
     @property
     def by_email(self) -> bool:
