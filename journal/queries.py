@@ -232,7 +232,11 @@ def totals(db: sqlite3.Connection) -> JournalTotals:
         "SELECT ri.amount FROM reminder_invoices AS ri JOIN reminders AS r ON r.id = ri.reminder_id "
         f"WHERE {_DELIVERED}"
     )
+    (quotes,) = db.execute(
+        f"SELECT count(*) FROM reminders AS r WHERE {_DELIVERED_ANY} AND r.kind = 'devis'"
+    ).fetchone()
     return JournalTotals(
+        quotes=quotes,
         sent=sum(by_level.values()),
         by_level=by_level,
         by_channel=by_channel,

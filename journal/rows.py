@@ -141,6 +141,7 @@ class JournalTotals:
     amount: Decimal = ZERO  # sum over sent reminders of the amounts of their invoices
     first_date: date | None = None
     last_date: date | None = None
+    quotes: int = 0  # quote follow-ups sent (kind `devis`), not counted in `sent`
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from models.emails import is_address
 from models.problems import Problem
 from models.quotes import PENDING, STATUS_LABELS, Quote, QuoteHistory, QuoteLine, QuoteProposal
 from models.records import Customer
-from models.reminders import company_fields, customer_fields, salutation
+from models.reminders import Reminder, company_fields, customer_fields, salutation
 from models.settings import CHANNELS, Company, Level
 from models.text import NBSP, NNBSP, french_amount, french_date, french_long_date
 
@@ -94,6 +94,9 @@ class QuoteReminder:
     @property
     def by_phone(self) -> bool:
         return False
+
+
+Sendable = Reminder | QuoteReminder  # what a lot delivers: an invoice reminder, or a quote follow-up
 
 
 @dataclass(frozen=True)
