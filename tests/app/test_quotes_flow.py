@@ -3,6 +3,7 @@ server on 127.0.0.1, real LibreOffice PDFs read back with pdftotext, the SQLite 
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from journal import read_history, read_quote_history
 from models.quotes import QuoteHistory
-from tests.app.conftest import run, validate
+from tests.app.conftest import ROOT, run, validate
 from tests.app.test_send import pdf_text
 from tests.workbook.excel import set_cells, table
 
@@ -208,3 +209,19 @@ def test_without_a_quotes_file_nothing_changes(office):
     assert "Devis" not in book.sheetnames
     code, out, _ = run(office, "envoyer", "--oui")
     assert code == 0 and "devis" not in out
+
+
+def test_the_demo_follows_up_its_three_expired_quotes(tmp_path):
+    program = tmp_path / "Relance"
+    shutil.copytree(ROOT / "templates_word", program / "templates_word")
+    shutil.copytree(ROOT / "demo", program / "demo", ignore=shutil.ignore_patterns("output"))
+    code, out, err = run(program / "demo", "preparer", day="2026-06-15", root=program)
+    assert code == 0, err
+    assert "  3 devis échu(s) à relancer : voir l'onglet Devis.\n" in out
+    assert "5 anomalies dans les données" in out  # the quotes add none
+    rows = devis(program / "demo" / "output" / "proposition_2026-06-15.xlsx")
+    assert [(n, r["Code client"], r["Jours échus"], r["Canal"], r["Montant"]) for n, r in rows.items()] == [
+        ("DV-2026-018", "CL0032", 45, "Email", 6840),
+        ("DV-2026-024", "CL0033", 18, "Email", 2952),
+        ("DV-2026-027", "CL0021", 9, "Courrier", 5160),
+    ]
