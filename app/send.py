@@ -115,7 +115,9 @@ def _send(
     choices = read_choices(edited, settings, emails)
     plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
     quote_choices = read_quote_choices(edited, settings)
-    quote_plan = plan_quotes(current.quotes, quote_choices.quotes)
+    in_lot = frozenset(row.invoices[0].number for row in journal.reminders(lot.id) if row.kind == "devis"
+                       and row.invoices) if journal and lot else frozenset()  # fmt: skip
+    quote_plan = plan_quotes(current.quotes, quote_choices.quotes, in_lot)
     for note in (*choices.ignored, *plan.notes, *quote_plan.notes):
         out.write(f"  {note}\n")
     problems = sorted(

@@ -108,10 +108,13 @@ class QuotePlan:
     problems: tuple[Problem, ...] = ()
 
 
-def plan_quotes(current: QuoteProposal | None, choices: Mapping[str, QuoteChoice]) -> QuotePlan:
+def plan_quotes(
+    current: QuoteProposal | None, choices: Mapping[str, QuoteChoice], in_lot: frozenset[str] = frozenset()
+) -> QuotePlan:
     """The follow-ups the validated « Devis » sheet asks for, re-checked against today's quotes: a quote
     accepted, refused, cancelled or gone since the proposal, or no longer due for a follow-up, is a note;
-    a follow-up that cannot reach its customer is a problem (all of them returned together)."""
+    a follow-up that cannot reach its customer is a problem (all of them returned together). `in_lot`:
+    the quotes of the lot being resumed, whose follow-up left already (no longer due: nothing to say)."""
     lines = {line.quote.number: line for line in current.lines} if current else {}
     reminders: list[QuoteReminder] = []
     notes: list[str] = []
@@ -121,6 +124,8 @@ def plan_quotes(current: QuoteProposal | None, choices: Mapping[str, QuoteChoice
             continue
         line = lines.get(number)
         who = f"Devis {number} ({choice.name or choice.code})"
+        if line is None and number in in_lot:
+            continue
         if line is None:
             status = current.status_of(number) if current else None
             if status is None:

@@ -195,6 +195,7 @@ def test_a_failed_quote_email_is_retried_by_the_next_run_and_sent_once(quotes_of
     assert "Échec : Boulangerie Martin (C1), devis D-101 : " in out
     code, out, err = run(quotes_office, "envoyer", "--oui")
     assert code == 0, out + err
+    assert "n'est plus à relancer" not in out  # D-106 left in the first run: resumed, nothing to say
     sent = by_subject(inbox)
     assert max(sent.values()) == 1
     assert sorted(s for to, s in sent if "devis" in s) == [

@@ -191,6 +191,13 @@ def test_a_follow_up_that_cannot_reach_its_customer_is_a_problem():
     assert [r.channel for r in plan.reminders] == ["courrier", "email", "courrier", "courrier"]
 
 
+def test_a_quote_whose_follow_up_left_in_the_lot_being_resumed_is_no_note():
+    history = {"D1": QuoteHistory(1, TODAY)}  # sent by the interrupted run, today
+    assert plan_quotes(current(quote("D1"), history=history), {"D1": choice("D1")}, frozenset({"D1"})) == (
+        plan_quotes(None, {})
+    )
+
+
 def test_no_quotes_file_means_no_follow_up():
     assert plan_quotes(None, {}).reminders == ()
 
