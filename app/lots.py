@@ -99,6 +99,13 @@ def resume(
     return todo, uncertain
 
 
+def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[str]:
+    """The quotes an earlier run of this lot planned a follow-up for (their numbers)."""
+    if journal is None or lot is None:
+        return frozenset()
+    return frozenset(key for kind, key in map(_row_key, journal.reminders(lot.id)) if kind == "devis")
+
+
 def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
     out.write(
         "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu) — "

@@ -14,7 +14,7 @@ from app.config import RunConfig
 from app.deliver import Delivery, Job, deliver, file_stem
 from app.demo import check_sender, iban_problems
 from app.folder import Folder
-from app.lots import Todo, archive, lot_of, plan_reminder, report, resume, tell_uncertain
+from app.lots import Todo, archive, lot_of, plan_reminder, quotes_in_lot, report, resume, tell_uncertain
 from app.prepare import current_proposal
 from app.proposals import lot_key, newest
 from journal import Journal, LotRow, read_letters, read_quote_history
@@ -115,9 +115,7 @@ def _send(
     choices = read_choices(edited, settings, emails)
     plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
     quote_choices = read_quote_choices(edited, settings)
-    in_lot = frozenset(row.invoices[0].number for row in journal.reminders(lot.id) if row.kind == "devis"
-                       and row.invoices) if journal and lot else frozenset()  # fmt: skip
-    quote_plan = plan_quotes(current.quotes, quote_choices.quotes, in_lot)
+    quote_plan = plan_quotes(current.quotes, quote_choices.quotes, quotes_in_lot(journal, lot))
     for note in (*choices.ignored, *plan.notes, *quote_plan.notes):
         out.write(f"  {note}\n")
     problems = sorted(
