@@ -103,7 +103,7 @@ def check_files(
     if logo is not None and logo_problem(logo, _show(logo)):  # told once, not for every template
         problems.append(Problem(_show(logo), logo_problem(logo, _show(logo))))
         logo = None
-    fields = _Fields(names, samples)
+    spec = _Fields(names, samples)
     for path, kind, missing in files:
         if path in seen:
             continue
@@ -112,9 +112,9 @@ def check_files(
             if not path.is_file():
                 raise RelanceError(missing)
             if kind == "docx":
-                _check_docx(path, logo, fields)
+                _check_docx(path, logo, spec)
             else:
-                _check_email(path, fields)
+                _check_email(path, spec)
         except RelanceError as error:
             problems.append(Problem(_show(path), error.message))
     return problems
@@ -175,11 +175,11 @@ def render_email(template: Path, fields: dict[str, Any]) -> tuple[str, str]:
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def _check_docx(path: Path, logo: Path | None, kind: _Fields) -> None:
+def _check_docx(path: Path, logo: Path | None, spec: _Fields) -> None:
     parts = _docx_parts(_open_docx(path))
     for part in parts:
-        _check_fields(path, part, kind)
-    for fields in kind.samples():
+        _check_fields(path, part, spec)
+    for fields in spec.samples():
         # A trial render catches what reading cannot (a filter that does not exist, an index too far,
         # arithmetic on a field that is text); the QR code and the logo go in as they will in a letter.
         try:
@@ -191,9 +191,9 @@ def _check_docx(path: Path, logo: Path | None, kind: _Fields) -> None:
             raise RelanceError(_broken_xml(path)) from None
 
 
-def _check_email(path: Path, kind: _Fields) -> None:
-    _check_fields(path, _read_text(path), kind)
-    for fields in kind.samples():
+def _check_email(path: Path, spec: _Fields) -> None:
+    _check_fields(path, _read_text(path), spec)
+    for fields in spec.samples():
         render_email(path, fields)
 
 
@@ -204,11 +204,11 @@ def _parse(env: Environment, path: Path, source: str) -> nodes.Template:
         raise RelanceError(_template_error(path, error, [source])) from None
 
 
-def _check_fields(path: Path, source: str, kind: _Fields) -> None:
-    """Every name a template reads is a field of its kind, and every `x.y` a key of that field."""
+def _check_fields(path: Path, source: str, spec: _Fields) -> None:
+    """Every name a template reads is one of `spec.names`, and every `x.y` a key of that field."""
     ast = _parse(_LETTER_ENV if path.suffix == ".docx" else _EMAIL_ENV, path, source)
-    sample = kind.samples()[0]
-    allowed = kind.names
+    sample = spec.samples()[0]
+    allowed = spec.names
     try:
         undeclared = meta.find_undeclared_variables(ast)
     except TemplateSyntaxError as error:  # an unknown filter is found while compiling
@@ -218,7 +218,7 @@ def _check_fields(path: Path, source: str, kind: _Fields) -> None:
         for loop in ast.find_all(nodes.For)
         if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name)
     }
-    unknown: dict[str, str] = {}  # the unknown name -> the allowed it could have been
+    unknown: dict[str, str] = {}  # the unknown name -> the names it could have been
     for node in ast.find_all((nodes.Name, nodes.Getattr)):
         if isinstance(node, nodes.Name):
             if node.name in undeclared and node.name not in allowed:
