@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 from models.emails import is_address
 from models.problems import Problem
@@ -63,7 +63,6 @@ class QuoteReminder:
     line: QuoteLine
     channel: str  # "email" or "courrier"
     message: str = ""
-    kind: ClassVar[str] = "devis"  # the journal's kind: never counted as an invoice reminder
 
     @property
     def quote(self) -> Quote:

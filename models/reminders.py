@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from models.payment import amount_due, letter_qr, payment_link
 from models.records import ZERO, Customer
@@ -53,7 +53,6 @@ class Reminder:
     claims_penalties: bool = False
     proposed_level: int = 0  # what the sequence proposed; above `level` when the accountant lowered it
     previous: tuple[PreviousLetter, ...] = ()  # letters already sent about these invoices, oldest first
-    kind: ClassVar[str] = "facture"  # how the journal tells it from a quote follow-up (models.quote_sending)
 
     @property
     def total(self) -> Decimal:

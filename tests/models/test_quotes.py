@@ -157,7 +157,6 @@ def test_the_validated_choices_become_follow_ups():
         "D1", "email", "Notre offre tient toujours.", 1
     )
     assert (reminder.level.template, reminder.level.number) == ("relance_devis.docx", 1)
-    assert reminder.kind == "devis"
     assert (plan.notes, plan.problems) == ((), ())
 
 
