@@ -197,8 +197,8 @@ def _table(book: Book, spec: Sheet, rows: Sequence[Any], proposal_id: str, setti
     identity = [spec.column(title) for title in spec.identity]
     witnesses = spec.witnesses
     kind = spec.name[0]  # "C", "F" or "D"
-    level_at = spec.position("Niveau") if "Niveau" in headers else -1
-    level_column = xl_col_to_name(max(level_at, 0))
+    level_at = spec.position("Niveau") if "Niveau" in headers else -1  # « Libellé niveau » follows it
+    level_column = xl_col_to_name(level_at) if level_at >= 0 else ""
     levels = f"{L.META}!$D$1:$E${len(settings.levels)}"
     for number, item in enumerate(rows, start=2):
         values = [column.value(item) for column in spec.columns]
