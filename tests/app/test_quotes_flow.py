@@ -116,6 +116,9 @@ def test_expired_quotes_prepared_edited_sent_journaled_and_followed_up_later(quo
     )
     report = (office / "output" / "archives" / "proposition_2026-11-23_lot-2026-11-23-1.txt").read_text()
     assert "C1 Boulangerie Martin : relance n° 1 du devis D-101, Email" in report
+    code, out, _ = run(office, "etat")
+    assert "Journal : 4 relance(s) envoyée(s) en 1 lot(s)" in out
+    assert "  Relances de devis : 2 (à part des relances de factures).\n" in out
 
     # A week later: too early for D-101 and D-103 (intervalle_jours 15); D-106 was never sent
     assert list(devis(prepare(office, "2026-11-30"))) == ["D-106"]
