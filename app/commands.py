@@ -83,7 +83,10 @@ def run(
     if ask is not None and settings.open_proposal:
         _open_in_excel(prepared.path)
     proposal = prepared.proposal
-    return 0, {"clients": len(proposal.chased), "anomalies": len(proposal.anomalies)}
+    counts = {"clients": len(proposal.chased), "anomalies": len(proposal.anomalies)}
+    if proposal.quotes is not None:
+        counts["devis"] = len(proposal.quotes.chased)
+    return 0, counts
 
 
 def _validated_waiting(folder: Folder, out: TextIO, ask: Callable[[str], str] | None) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfWriter
 from pypdf.errors import PyPdfError
@@ -34,7 +35,8 @@ from mail.config import Identity, MailSettings
 from mail.message import Attachment, Email, write_eml
 from mail.smtp import Mailer, SendFailure
 from models.errors import RelanceError, write_error
-from models.reminders import Reminder, template_fields
+from models.quote_sending import QuoteReminder, Sendable, quote_fields
+from models.reminders import template_fields
 from models.settings import Settings
 from workbook.calls import write_call_list
 
@@ -48,7 +50,7 @@ class Job:
     """One reminder of the lot: its journal id (None in a simulation), its files' name, and the channels
     still to deliver (all of them on a first run; after an interruption, those that did not leave)."""
 
-    reminder: Reminder
+    reminder: Sendable  # an invoice reminder, or a quote follow-up (its own letter, never mixed)
     id: int | None
     stem: str
     parts: frozenset[str]
@@ -97,15 +99,23 @@ class Delivery:
     now: Callable[[], datetime]
 
 
-def file_stem(index: int, reminder: Reminder) -> str:
-    """« 007_CL0006_niveau-3 »: sortable, and safe on every file system (for the lot's own folder)."""
-    return f"{index:03d}_{_safe(reminder.customer.code) or 'client'}_niveau-{reminder.level.number}"
+def file_stem(index: int, reminder: Sendable) -> str:
+    """« 007_CL0006_niveau-3 », « 008_CL0002_devis-D-2026-014 »: sortable, and safe on every file system
+    (for the lot's own folder)."""
+    code = _safe(reminder.customer.code) or "client"
+    if isinstance(reminder, QuoteReminder):
+        return f"{index:03d}_{code}_devis-{_safe(reminder.quote.number) or 'sans-numero'}"
+    return f"{index:03d}_{code}_niveau-{reminder.level.number}"
 
 
-def attachment_name(reminder: Reminder, settings: Settings, day: date) -> str:
+def attachment_name(reminder: Sendable, settings: Settings, day: date) -> str:
     """The letter's name as the customer sees it: « Relance_Menuiserie_Durand_2026-12-02.pdf », or
-    « Mise_en_demeure_Menuiserie_Durand_2026-12-02.pdf » for the last level."""
-    kind = "Mise_en_demeure" if reminder.level.number == settings.last_level else "Relance"
+    « Mise_en_demeure_Menuiserie_Durand_2026-12-02.pdf » for the last level, « Devis_D-2026-014_… » for
+    a quote follow-up."""
+    if isinstance(reminder, QuoteReminder):
+        kind = f"Devis_{_safe(reminder.quote.number)}".rstrip("_")
+    else:
+        kind = "Mise_en_demeure" if reminder.level.number == settings.last_level else "Relance"
     company = _safe(settings.company.name)
     return f"{kind}_{company}_{day.isoformat()}.pdf" if company else f"{kind}_{day.isoformat()}.pdf"
 
@@ -150,10 +160,7 @@ def _letters(jobs: Sequence[Job], how: Delivery, profiles: Path, outcome: Outcom
         template = template_path(how.folder.templates, job.reminder.level)
         for suffix, postal_copy, roles in _copies(job, uses_field(template, "copie_postale")):
             target = how.out_dir / f"{job.stem}{suffix}.docx"
-            fields = template_fields(
-                job.reminder, how.settings.company, how.letter_date, how.reference_date,
-                postal_copy=postal_copy,
-            )  # fmt: skip
+            fields = _fields(job, how, postal_copy=postal_copy)
             try:
                 render_letter(template, fields, target)
             except OSError as error:
@@ -177,6 +184,14 @@ def _letters(jobs: Sequence[Job], how: Delivery, profiles: Path, outcome: Outcom
         if "post" in roles:
             found.post = pdf
     return files
+
+
+def _fields(job: Job, how: Delivery, *, postal_copy: bool = False) -> dict[str, Any]:
+    """The fields of the reminder's templates: an invoice reminder's, or a quote follow-up's own."""
+    reminder, company = job.reminder, how.settings.company
+    if isinstance(reminder, QuoteReminder):
+        return quote_fields(reminder, company, how.letter_date, how.reference_date, postal_copy=postal_copy)
+    return template_fields(reminder, company, how.letter_date, how.reference_date, postal_copy=postal_copy)
 
 
 def _copies(job: Job, distinct: bool) -> list[tuple[str, bool, tuple[str, ...]]]:
@@ -203,20 +218,26 @@ def _checked(job: Job, files: _Files, how: Delivery, outcome: Outcome) -> bool:
     return True
 
 
-def _invoice_copies(reminder: Reminder, folder: Folder) -> list[Path]:
-    """A copy of each invoice found in input/factures_pdf/ (by its number), checked to open as a PDF and
-    to stay inside that folder whatever the invoice number says (« ../../secret »)."""
+def _invoice_copies(reminder: Sendable, folder: Folder) -> list[Path]:
+    """A copy of each invoice found in input/factures_pdf/ (by its number), or of the quote found in
+    input/devis_pdf/, checked to open as a PDF and to stay inside that folder whatever the number says
+    (« ../../secret »)."""
+    if isinstance(reminder, QuoteReminder):
+        numbers, directory = [reminder.quote.number], folder.quote_pdfs
+    else:
+        numbers, directory = [invoice.number for invoice in reminder.invoices], folder.invoice_pdfs
     found = []
-    for invoice in reminder.invoices:
-        for name in dict.fromkeys((invoice.number, _safe(invoice.number))):
-            copy = folder.invoice_pdfs / f"{name}.pdf"
-            if not inside(copy, folder.invoice_pdfs) or not copy.is_file():
+    for number in numbers:
+        for name in dict.fromkeys((number, _safe(number))):
+            copy = directory / f"{name}.pdf"
+            if not inside(copy, directory) or not copy.is_file():
                 continue
             try:
                 PdfWriter().append(copy, import_outline=False)  # what the print bundle will do with it
             except (OSError, PyPdfError, ValueError, IndexError, KeyError, TypeError):
+                what = "du devis" if isinstance(reminder, QuoteReminder) else "de facture"
                 raise RelanceError(
-                    f"la copie de facture {folder.show(copy)} ne s'ouvre pas : remplacez-la par un PDF "
+                    f"la copie {what} {folder.show(copy)} ne s'ouvre pas : remplacez-la par un PDF "
                     "valide, ou retirez-la"
                 ) from None
             found.append(copy)
@@ -226,9 +247,10 @@ def _invoice_copies(reminder: Reminder, folder: Folder) -> list[Path]:
 
 def _attachments(job: Job, letter: Path, files: _Files, how: Delivery) -> tuple[Attachment, ...]:
     name = attachment_name(job.reminder, how.settings, how.letter_date)
+    copy_name = "Devis" if isinstance(job.reminder, QuoteReminder) else "Facture"
     return (
         Attachment(letter, name),
-        *(Attachment(copy, f"Facture_{_safe(copy.stem)}.pdf") for copy in files.copies),
+        *(Attachment(copy, f"{copy_name}_{_safe(copy.stem)}.pdf") for copy in files.copies),
     )
 
 
@@ -238,7 +260,7 @@ def _emails(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcom
         return False
     messages = []
     for job in jobs:
-        fields = template_fields(job.reminder, how.settings.company, how.letter_date, how.reference_date)
+        fields = _fields(job, how)
         subject, body = render_email(email_template_path(how.folder.templates, job.reminder.level), fields)
         letter = ready[job].email
         assert letter is not None
@@ -372,7 +394,7 @@ def _fail(job: Job, reason: str, how: Delivery, outcome: Outcome) -> None:
 
 def _who(job: Job) -> str:
     reminder = job.reminder
-    return (
-        f"{reminder.customer.name} ({reminder.customer.code}), niveau {reminder.level.number}, "
-        f"{reminder.channel}"
-    )
+    what = f"niveau {reminder.level.number}"
+    if isinstance(reminder, QuoteReminder):
+        what = f"devis {reminder.quote.number}, relance n° {reminder.number}"
+    return f"{reminder.customer.name} ({reminder.customer.code}), {what}, {reminder.channel}"

@@ -76,6 +76,11 @@ class Folder:
         return self.input / "factures_pdf"
 
     @property
+    def quote_pdfs(self) -> Path:
+        """Copies of the quotes, `<N° devis>.pdf`, attached to their follow-ups when present."""
+        return self.input / "devis_pdf"
+
+    @property
     def lots(self) -> Path:
         return self.output / "lots"
 

@@ -14,7 +14,7 @@ from app.deliver import Outcome
 from app.folder import Folder
 from journal import CANCELLED, FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow
 from journal.rows import parts_of
-from models.reminders import Reminder
+from models.quote_sending import QuoteReminder, Sendable
 from models.settings import CHANNELS
 
 
@@ -23,9 +23,22 @@ class Todo:
     """A reminder to deliver now: its journal row when it was planned by an earlier run, and which of
     its channels are left to do."""
 
-    reminder: Reminder
+    reminder: Sendable
     id: int | None
     parts: frozenset[str]
+
+
+def _key(reminder: Sendable) -> tuple[str, str]:
+    """What a reminder is in its lot: one per customer for invoices, one per quote for quote follow-ups."""
+    if isinstance(reminder, QuoteReminder):
+        return ("devis", reminder.quote.number)
+    return ("facture", reminder.customer.code)
+
+
+def _row_key(row: ReminderRow) -> tuple[str, str]:
+    if row.kind == "devis":
+        return ("devis", row.invoices[0].number if row.invoices else "")
+    return ("facture", row.customer_code)
 
 
 def lot_of(journal: Journal | None, key: str) -> LotRow | None:
@@ -40,7 +53,7 @@ def resume(
     folder: Folder,
     journal: Journal | None,
     lot: LotRow | None,
-    reminders: tuple[Reminder, ...],
+    reminders: tuple[Sendable, ...],
     retry_uncertain: bool,
     now: Callable[[], datetime],
 ) -> tuple[list[Todo], list[ReminderRow]]:
@@ -49,11 +62,11 @@ def resume(
     silently, only with --renvoyer-incertains. A letter left `sending` is settled by its bundle file."""
     if journal is None or lot is None:
         return [Todo(r, None, frozenset(parts_of(r.channel))) for r in reminders], []
-    known = {row.customer_code: row for row in journal.reminders(lot.id)}
+    known = {_row_key(row): row for row in journal.reminders(lot.id)}
     todo: list[Todo] = []
     uncertain: list[ReminderRow] = []
     for reminder in reminders:
-        row = known.pop(reminder.customer.code, None)
+        row = known.pop(_key(reminder), None)
         if row is None:
             todo.append(Todo(reminder, None, frozenset(parts_of(reminder.channel))))
             continue
@@ -86,6 +99,13 @@ def resume(
     return todo, uncertain
 
 
+def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[str]:
+    """The quotes an earlier run of this lot planned a follow-up for (their numbers)."""
+    if journal is None or lot is None:
+        return frozenset()
+    return frozenset(key for kind, key in map(_row_key, journal.reminders(lot.id)) if kind == "devis")
+
+
 def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
     out.write(
         "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu) — "
@@ -98,11 +118,18 @@ def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
         out.write(f"  - {row.customer_name} ({row.customer_code}), email {address}\n")
 
 
-def plan_reminder(journal: Journal, lot_id: str, reminder: Reminder, now: datetime) -> int:
+def plan_reminder(journal: Journal, lot_id: str, reminder: Sendable, now: datetime) -> int:
     """Record a reminder of the lot, with the address of each of its channels."""
     customer = reminder.customer
     postal = ", ".join([*customer.address, f"{customer.postal_code} {customer.city}".strip()])
     recipients = {"email": customer.email, "courrier": postal, "telephone": customer.phone}
+    if isinstance(reminder, QuoteReminder):  # its own kind: the quote, its amount, which follow-up
+        quote = reminder.quote
+        return journal.plan(
+            lot_id, customer.code, customer.name, reminder.number, reminder.channel,
+            recipients[reminder.channel], [(quote.number, quote.amount, reminder.number)], now,
+            recipients=recipients, kind="devis",
+        )  # fmt: skip
     return journal.plan(
         lot_id,
         customer.code,
@@ -133,15 +160,19 @@ def report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
         out.write(f"  Appels à passer : {folder.show(outcome.calls)}\n")
     for job, reason in outcome.failed:
         customer = job.reminder.customer
-        out.write(f"  Échec : {customer.name} ({customer.code}) : {reason}\n")
+        out.write(f"  Échec : {customer.name} ({customer.code}){_quote(job.reminder)} : {reason}\n")
     for job, reason in outcome.uncertain:
         customer = job.reminder.customer
         out.write(
-            f"  Incertain : {customer.name} ({customer.code}) : {reason} ; il n'est pas renvoyé sans "
-            "« envoyer --renvoyer-incertains ».\n"
+            f"  Incertain : {customer.name} ({customer.code}){_quote(job.reminder)} : {reason} ; "
+            "il n'est pas renvoyé sans « envoyer --renvoyer-incertains ».\n"
         )
     if outcome.stopped:
         out.write(f"Envoi arrêté : {outcome.stopped}\n")
+
+
+def _quote(reminder: Sendable) -> str:
+    return f", devis {reminder.quote.number}" if isinstance(reminder, QuoteReminder) else ""
 
 
 def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | None, out: TextIO) -> None:
@@ -158,23 +189,36 @@ def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | N
         "",
     ]
     for row in journal.reminders(lot.id) if journal and lot else []:
+        if row.kind == "devis":
+            quote = row.invoices[0].number if row.invoices else ""
+            what = f"relance n° {row.level} du devis {quote}"
+            lines.append(f"{row.customer_code} {row.customer_name} : {what}, {CHANNELS[row.channel]}")
+            lines.extend(_parts(row))
+            continue
         lowered = row.proposed_level and row.proposed_level != row.level
         lines.append(
             f"{row.customer_code} {row.customer_name} : niveau {row.level}"
             + (f" (proposé : {row.proposed_level})" if lowered else "")
             + f", {CHANNELS[row.channel]}"
         )
-        for part in row.parts:
-            files = ", ".join(part.files)
-            lines.append(
-                f"    {part.part} : {part.recipient or '—'} — {STATUS_LABELS.get(part.status, part.status)}"
-                + (f" le {part.sent_at:%d/%m/%Y %H:%M}" if part.sent_at else "")
-                + (f" ({part.error})" if part.error else "")
-                + (f" — {files}" if files else "")
-            )
+        lines.extend(_parts(row))
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.move(path, target)
     out.write(f"Proposition archivée : {folder.show(target)} (compte rendu : {folder.show(report)}).\n")
+
+
+def _parts(row: ReminderRow) -> list[str]:
+    """One line per channel of a reminder, for the lot's report."""
+    lines = []
+    for part in row.parts:
+        files = ", ".join(part.files)
+        lines.append(
+            f"    {part.part} : {part.recipient or '—'} — {STATUS_LABELS.get(part.status, part.status)}"
+            + (f" le {part.sent_at:%d/%m/%Y %H:%M}" if part.sent_at else "")
+            + (f" ({part.error})" if part.error else "")
+            + (f" — {files}" if files else "")
+        )
+    return lines
 
 
 STATUS_LABELS = {

@@ -51,6 +51,9 @@ def summary_text(
               for c in chased[:30]]  # fmt: skip
     if len(chased) > 30:
         lines.append(f"  … et {len(chased) - 30} autre(s), voir l'onglet Clients.")
+    quotes = proposal.quotes.chased if proposal.quotes else ()
+    if quotes:
+        lines += ["", f"Devis échus à relancer : {len(quotes)} (onglet Devis)."]
     held = [c for c in proposal.customers if not c.chase and c.total_overdue > 0]
     if held:
         lines += ["", f"Clients en retard non relancés : {len(held)} (motif dans l'onglet Clients)."]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -15,10 +15,12 @@ import numpy as np
 import pandas as pd
 
 from app.folder import Folder
+from app.quotes import current_quotes
 from app.rates import with_needed_rates
-from journal import read_letters
+from journal import read_letters, read_quote_history
 from models.calendar import DayCounter
 from models.proposal import Proposal, build_proposal
+from models.quotes import QuoteHistory
 from models.records import ZERO
 from models.sequence import Letter
 from models.settings import CHANNELS, Settings
@@ -45,10 +47,12 @@ def current_proposal(
     letters: Sequence[Letter],
     *,
     fetch_rates_at: datetime | None = None,
+    quote_history: Mapping[str, QuoteHistory] | None = None,
 ) -> tuple[Proposal, tuple[str, ...]]:
     """Read the exports of input/ and compute the proposal for `today` (with the readers' anomalies);
     also the names of the files read. `letters` are the journal's, completed here by any `relances` file.
-    `fetch_rates_at` (preparer): the time to fetch an ECB rate the late invoices need, when missing."""
+    `fetch_rates_at` (preparer): the time to fetch an ECB rate the late invoices need, when missing.
+    `quote_history`: the journal's quote follow-ups, for the expired quotes of any devis* file."""
     log.info("Lecture des exports de %s", folder.show(folder.input))
     exports = read_exports(folder.input, settings)
     invoices = exports.frames.invoices  # frames: records only for what the workbook shows
@@ -62,6 +66,8 @@ def current_proposal(
         len(exports.frames.payments),
         len(exports.customers),
     )
+    counter = _day_counter(settings, invoices, today)
+    has_clients_file = bool(exports.files.get("clients"))
     proposal = build_proposal(
         invoices,
         exports.frames.payments,
@@ -70,11 +76,20 @@ def current_proposal(
         settings,
         today,
         past=exports.past_reminders,
-        has_clients_file=bool(exports.files.get("clients")),
-        counter=_day_counter(settings, invoices, today),
+        has_clients_file=has_clients_file,
+        counter=counter,
     )
     anomalies = exports.anomalies + proposal.anomalies
-    return replace(proposal, anomalies=anomalies, files=exports.files_report), files
+    reports = exports.files_report
+    quotes = current_quotes(
+        folder, settings, today, exports.customers, quote_history or {},
+        counter=counter, scope=proposal.scope, has_clients_file=has_clients_file,
+    )  # fmt: skip
+    if quotes is not None:
+        anomalies += quotes.anomalies
+        reports = {**reports, **quotes.files_report}
+        files += quotes.files
+    return replace(proposal, anomalies=anomalies, files=reports, quotes=quotes), files
 
 
 def _earliest_due(invoices: pd.DataFrame, today: date) -> date | None:
@@ -103,7 +118,9 @@ def _day_counter(settings: Settings, invoices: pd.DataFrame, today: date) -> Day
 def prepare(folder: Folder, settings: Settings, today: date, now: datetime) -> Prepared:
     """Build the proposal for `today` and write it as a new workbook in output/."""
     letters = read_letters(folder.journal)
-    proposal, files = current_proposal(folder, settings, today, letters, fetch_rates_at=now)
+    proposal, files = current_proposal(
+        folder, settings, today, letters, fetch_rates_at=now, quote_history=read_quote_history(folder.journal)
+    )
     folder.ensure_output()
     path = folder.new_proposal_path(today)
     log.info("Écriture de %s", folder.show(path))
@@ -139,11 +156,14 @@ def summary(prepared: Prepared, folder: Folder, out: TextIO, quiet: bool = False
     waiting = [c for c in proposal.customers if not c.chase and c.total_overdue > 0]
     if waiting:
         out.write(f"  {_count(len(waiting), 'client')} en retard non relancé(s) : voir la colonne Motif.\n")
+    quotes = proposal.quotes.chased if proposal.quotes else ()
+    if quotes:
+        out.write(f"  {_count(len(quotes), 'devis')} échu(s) à relancer : voir l'onglet Devis.\n")
     if proposal.anomalies:
         out.write(
             f"  {_count(len(proposal.anomalies), 'anomalie')} dans les données : voir l'onglet Anomalies.\n"
         )
-    if chased:
+    if chased or quotes:
         out.write(
             "Ouvrez le fichier, vérifiez-le, mettez « Envoi validé » à Oui, enregistrez, "
             "puis relancez Relance pour envoyer.\n"
@@ -151,4 +171,4 @@ def summary(prepared: Prepared, folder: Folder, out: TextIO, quiet: bool = False
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
+    return f"{n} {word}{'s' if n > 1 and not word.endswith('s') else ''}"

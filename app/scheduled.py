@@ -62,7 +62,8 @@ def scheduled_run(
             return 0
     prepared = prepare(folder, config.settings, today, now())
     summary(prepared, folder, out)
-    if prepared.proposal.chased or replaced:
+    quotes = prepared.proposal.quotes
+    if prepared.proposal.chased or (quotes and quotes.chased) or replaced:
         notes: list[str] = []
         notify(folder, config, prepared.proposal, prepared.path, notes, replaced)
         for note in notes:

@@ -14,21 +14,24 @@ from app.config import RunConfig
 from app.deliver import Delivery, Job, deliver, file_stem
 from app.demo import check_sender, iban_problems
 from app.folder import Folder
-from app.lots import Todo, archive, lot_of, plan_reminder, report, resume, tell_uncertain
+from app.lots import Todo, archive, lot_of, plan_reminder, quotes_in_lot, report, resume, tell_uncertain
 from app.options import SendOptions
 from app.prepare import current_proposal
 from app.proposals import lot_key, newest
-from journal import Journal, LotRow, read_letters
+from journal import Journal, LotRow, read_letters, read_quote_history
 from letters.pdf import choose_converter, find_soffice, word_installed
+from letters.quote_templates import check_quote_templates
 from letters.templates import check_templates
 from mail.config import MailSettings
 from mail.smtp import Mailer
 from models.errors import RelanceError
 from models.problems import Problems
+from models.quote_sending import QuoteReminder, plan_quotes
 from models.records import ZERO
 from models.sending import plan_lot
 from models.text import plain_amount
 from workbook.edits import read_choices
+from workbook.quote_edits import read_quote_choices
 from workbook.reader import ROWS_HINT, read_proposal
 
 log = logging.getLogger("relance")
@@ -100,18 +103,28 @@ def _send(
         archive(folder, path, journal, lot, out)
         return OK
     letters = journal.letters() if journal else read_letters(folder.journal)
-    current, _ = current_proposal(folder, settings, today, letters)
+    history = journal.quote_history() if journal else read_quote_history(folder.journal)
+    current, _ = current_proposal(folder, settings, today, letters, quote_history=history)
     emails = {line.customer.code: line.customer.email for line in current.customers}
     choices = read_choices(edited, settings, emails)
     plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
-    for note in (*choices.ignored, *plan.notes):
+    quote_choices = read_quote_choices(edited, settings)
+    quote_plan = plan_quotes(current.quotes, quote_choices.quotes, quotes_in_lot(journal, lot))
+    for note in (*choices.ignored, *plan.notes, *quote_plan.notes):
         out.write(f"  {note}\n")
-    problems = sorted([*edited.problems, *choices.problems, *plan.problems], key=lambda p: p.where)
+    problems = sorted(
+        [*edited.problems, *choices.problems, *plan.problems, *quote_choices.problems, *quote_plan.problems],
+        key=lambda p: p.where,
+    )
     rows_moved = bool(edited.problems)
-    todo, uncertain = resume(folder, journal, lot, plan.reminders, options.retry_uncertain, now)
+    todo, uncertain = resume(
+        folder, journal, lot, (*plan.reminders, *quote_plan.reminders), options.retry_uncertain, now
+    )
     letters_to_make = [t.reminder for t in todo if t.parts - {"telephone"}]
-    levels = {r.level.number: r.level for r in letters_to_make}.values()
+    levels = {r.level.number: r.level for r in letters_to_make if not isinstance(r, QuoteReminder)}.values()
     problems += check_templates(folder.templates, levels) + iban_problems(folder, settings.company)
+    if any(isinstance(r, QuoteReminder) for r in letters_to_make):
+        problems += [p for p in check_quote_templates(folder.templates) if p not in problems]
     if problems:
         raise Problems(
             f"La proposition {folder.show(path)} ne peut pas être envoyée, rien n'est parti "
@@ -198,7 +211,9 @@ def _summary(
     emails = sum("email" in t.parts for t in todo)
     letters = sum("courrier" in t.parts for t in todo)
     calls = sum("telephone" in t.parts for t in todo)
-    total = sum((t.reminder.total for t in todo), ZERO)
+    # A quote's amount is not money due: only the invoice reminders make the total.
+    total = sum((t.reminder.total for t in todo if not isinstance(t.reminder, QuoteReminder)), ZERO)
+    quotes = sum(isinstance(t.reminder, QuoteReminder) for t in todo)
     if smtp is None:
         by_email = "en fichiers .eml (pas de serveur SMTP dans .env)"
     elif options.simulation:
@@ -206,9 +221,10 @@ def _summary(
     else:
         by_email = f"par email ({smtp.host})"
     title = "Simulation (l’envoi réel ferait)" if options.simulation else "À envoyer"
+    of_which = f", dont {quotes} relance(s) de devis" if quotes else ""
     out.write(
-        f"{title} : {len(todo)} relance(s) — {emails} email(s) {by_email}, {letters} courrier(s), "
-        f"{calls} appel(s) — {plain_amount(total)} au total ; lettres datées du "
+        f"{title} : {len(todo)} relance(s){of_which} — {emails} email(s) {by_email}, {letters} courrier(s), "
+        f"{calls} appel(s) — {plain_amount(total)} au total{' dû' if quotes else ''} ; lettres datées du "
         f"{how.letter_date.strftime('%d/%m/%Y')}.\n"
     )
 

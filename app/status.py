@@ -75,6 +75,8 @@ def status(folder: Folder, out: TextIO) -> None:
             + ", ".join(f"{CHANNELS.get(k, k).lower()} : {v}" for k, v in sorted(totals.by_channel.items()))
             + "\n"
         )
+    if totals.quotes:
+        out.write(f"  Relances de devis : {totals.quotes} (à part des relances de factures).\n")
     if uncertain:
         out.write(
             f"Attention : {len(uncertain)} relance(s) à l'envoi incertain (interrompu pendant l'envoi).\n"

@@ -18,7 +18,7 @@ from journal.rows import (
     RunRow,
 )
 from journal.schema import VERSION
-from journal.store import Journal, read_history, read_letters
+from journal.store import Journal, read_history, read_letters, read_quote_history
 
 __all__ = [
     "CANCELLED",
@@ -40,4 +40,5 @@ __all__ = [
     "RunRow",
     "read_history",
     "read_letters",
+    "read_quote_history",
 ]

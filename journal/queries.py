@@ -20,6 +20,7 @@ from journal.rows import (
     ReminderRow,
     RunRow,
 )
+from models.quotes import QuoteHistory
 from models.records import ZERO, InvoiceHistory
 from models.sequence import Letter
 
@@ -29,7 +30,9 @@ from models.sequence import Letter
 # max() is the last level reached.
 # A reminder counts once one of its channels reached the customer (`sent_at` is then set), unless its
 # lot was cancelled.
-_DELIVERED = "r.sent_at IS NOT NULL AND r.status != 'cancelled'"
+# Invoice reminders and quote follow-ups (kind `devis`, version 3) each have their own history.
+_DELIVERED_ANY = "r.sent_at IS NOT NULL AND r.status != 'cancelled'"
+_DELIVERED = f"{_DELIVERED_ANY} AND r.kind = 'facture'"
 _DELIVERED_REMINDERS = f"FROM reminders AS r WHERE {_DELIVERED}"
 _HISTORY = f"""
 SELECT ri.invoice, max(substr(r.sent_at, 1, 10) || printf('%06d', ri.level)), count(*)
@@ -44,9 +47,16 @@ WHERE {_DELIVERED}
 ORDER BY r.sent_at, r.id, ri.rowid
 """
 
+_QUOTE_HISTORY = f"""
+SELECT ri.invoice, max(substr(r.sent_at, 1, 10)), count(*)
+FROM reminder_invoices AS ri JOIN reminders AS r ON r.id = ri.reminder_id
+WHERE {_DELIVERED_ANY} AND r.kind = 'devis'
+GROUP BY ri.invoice
+"""
+
 _REMINDER_COLUMNS = (
     "r.id, r.lot_id, r.customer_code, r.customer_name, r.level, r.channel, r.recipient, "
-    "r.status, r.files, r.error, r.planned_at, r.sent_at, r.updated_at, r.proposed_level"
+    "r.status, r.files, r.error, r.planned_at, r.sent_at, r.updated_at, r.proposed_level, r.kind"
 )
 
 
@@ -62,6 +72,14 @@ def history(db: sqlite3.Connection) -> dict[str, InvoiceHistory]:
             found = shared[key, count] = InvoiceHistory(int(key[10:]), date.fromisoformat(key[:10]), count)
         result[invoice] = found
     return result
+
+
+def quote_history(db: sqlite3.Connection) -> dict[str, QuoteHistory]:
+    """Per quote number, the follow-ups that reached the customer: how many, and the day of the last one."""
+    return {
+        number: QuoteHistory(count, date.fromisoformat(last))
+        for number, last, count in db.execute(_QUOTE_HISTORY)
+    }
 
 
 def letters(db: sqlite3.Connection) -> list[Letter]:
@@ -121,7 +139,7 @@ def reminders(
 
 def _reminder(row: tuple, invoices: list[ReminderInvoice], parts: list[PartRow]) -> ReminderRow:
     (id_, lot_id, code, name, level, channel, recipient, status, files, error,
-     planned_at, sent_at, updated_at, proposed_level) = row  # fmt: skip
+     planned_at, sent_at, updated_at, proposed_level, kind) = row  # fmt: skip
     return ReminderRow(
         id=id_,
         lot_id=lot_id,
@@ -139,6 +157,7 @@ def _reminder(row: tuple, invoices: list[ReminderInvoice], parts: list[PartRow])
         invoices=tuple(invoices),
         parts=tuple(parts),
         proposed_level=proposed_level,
+        kind=kind,
     )
 
 
@@ -196,7 +215,8 @@ def lots(
 
 
 def totals(db: sqlite3.Connection) -> JournalTotals:
-    """Counts and amounts of the reminders sent (a cancelled lot's reminders are not sent)."""
+    """Counts and amounts of the invoice reminders sent (a cancelled lot's reminders are not sent); quote
+    follow-ups are not reminders of money due and are left out."""
     by_level = dict(
         db.execute(f"SELECT level, count(*) {_DELIVERED_REMINDERS} GROUP BY level ORDER BY level")
     )
@@ -212,7 +232,11 @@ def totals(db: sqlite3.Connection) -> JournalTotals:
         "SELECT ri.amount FROM reminder_invoices AS ri JOIN reminders AS r ON r.id = ri.reminder_id "
         f"WHERE {_DELIVERED}"
     )
+    (quotes,) = db.execute(
+        f"SELECT count(*) FROM reminders AS r WHERE {_DELIVERED_ANY} AND r.kind = 'devis'"
+    ).fetchone()
     return JournalTotals(
+        quotes=quotes,
         sent=sum(by_level.values()),
         by_level=by_level,
         by_channel=by_channel,

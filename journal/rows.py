@@ -97,6 +97,7 @@ class ReminderRow:
     invoices: tuple[ReminderInvoice, ...] = ()
     parts: tuple[PartRow, ...] = ()
     proposed_level: int | None = None  # the level the sequence proposed (the accountant chose `level`)
+    kind: str = "facture"  # "devis": a quote follow-up (its one invoice row is the quote)
 
     @property
     def by_email(self) -> bool:
@@ -140,6 +141,7 @@ class JournalTotals:
     amount: Decimal = ZERO  # sum over sent reminders of the amounts of their invoices
     first_date: date | None = None
     last_date: date | None = None
+    quotes: int = 0  # quote follow-ups sent (kind `devis`), not counted in `sent`
 
 
 @dataclass(frozen=True, slots=True)

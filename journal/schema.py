@@ -23,6 +23,11 @@ Version 2 adds `deliveries` (one per channel of a reminder: `part` email | courr
 its own `status`, `recipient`, `files`, `error`, `sent_at`) and `reminders.proposed_level`; the
 reminder's status, recipient, files and sent_at then summarise its deliveries (see store.py).
 
+Version 3 adds `reminders.kind`: `facture` (an invoice reminder, every row before version 3) or `devis`
+(a quote follow-up: its `level` is the follow-up's number, its one `reminder_invoices` row the quote, its
+amount and that number). Each kind has its own history: a quote follow-up never counts as an invoice
+reminder level, and an invoice reminder never as a quote follow-up.
+
 The version is `PRAGMA user_version`; `MIGRATIONS[n]` brings a file from version n-1 to n.
 """
 
@@ -125,6 +130,13 @@ INSERT INTO deliveries (reminder_id, part, status, recipient, files, error, sent
 """
 
 
+# Version 3: quote follow-ups (models/quote_sending.py) journaled beside invoice reminders, as their own kind.
+_VERSION_3 = """
+ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'facture' CHECK (kind IN ('facture', 'devis'));
+CREATE INDEX reminders_kind ON reminders (kind)
+"""
+
+
 def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     def migrate(connection: sqlite3.Connection) -> None:
         for statement in script.split(";"):
@@ -134,7 +146,9 @@ def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     return migrate
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_VERSION_1), 2: _run(_VERSION_2)}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _run(_VERSION_1), 2: _run(_VERSION_2), 3: _run(_VERSION_3),
+}
 VERSION = max(MIGRATIONS)
 
 

@@ -35,10 +35,12 @@ from journal.rows import (
 )
 from journal.schema import connect
 from models.errors import RelanceError, write_error
+from models.quotes import QuoteHistory
 from models.records import InvoiceHistory
 from models.sequence import Letter
 from models.settings import CHANNELS
 
+KINDS = ("facture", "devis")  # an invoice reminder, a quote follow-up (schema version 3)
 # How many lot ids an "unknown lot" message lists.
 _LOTS_SHOWN = 10
 
@@ -134,12 +136,17 @@ class Journal:
         *,
         proposed_level: int | None = None,
         recipients: Mapping[str, str] | None = None,
+        kind: str = "facture",
     ) -> int:
         """Record a reminder to send (status planned) with its (number, amount due, level) invoices and
-        one delivery per channel; `recipients` gives each channel's address (default: `recipient`)."""
+        one delivery per channel; `recipients` gives each channel's address (default: `recipient`).
+        `kind` "devis": a quote follow-up, whose one "invoice" is the quote (its amount, the follow-up's
+        number as its level)."""
         invoices = list(invoices)
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
         if not invoices:
             raise ValueError("a reminder needs at least one invoice")
         if not isinstance(level, int) or level < 1:
@@ -154,10 +161,10 @@ class Journal:
             self._lot_status(lot_id, expected=LOT_OPEN)
             cursor = db.execute(
                 "INSERT INTO reminders (lot_id, customer_code, customer_name, level, channel, "
-                "recipient, status, planned_at, updated_at, proposed_level) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "recipient, status, planned_at, updated_at, proposed_level, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [lot_id, customer_code, customer_name, level, channel, recipient, PLANNED,
-                 stamp, stamp, proposed_level],
+                 stamp, stamp, proposed_level, kind],
             )  # fmt: skip
             reminder_id = cursor.lastrowid
             assert reminder_id is not None
@@ -362,6 +369,11 @@ class Journal:
         with self._transaction(write=False) as db:
             return queries.history(db)
 
+    def quote_history(self) -> dict[str, QuoteHistory]:
+        """Per quote number, the follow-ups that reached the customer: how many, the last one's day."""
+        with self._transaction(write=False) as db:
+            return queries.quote_history(db)
+
     def letters(self) -> list[Letter]:
         """Every reminder that reached its customer (by at least one channel), oldest first."""
         with self._transaction(write=False) as db:
@@ -417,6 +429,14 @@ def read_letters(path: str | os.PathLike[str]) -> list[Letter]:
         return []
     with Journal.open(path) as journal:
         return journal.letters()
+
+
+def read_quote_history(path: str | os.PathLike[str]) -> dict[str, QuoteHistory]:
+    """The quote follow-ups of the journal at `path`, by quote number; {} when there is no journal."""
+    if not Journal.exists(path):
+        return {}
+    with Journal.open(path) as journal:
+        return journal.quote_history()
 
 
 def read_history(path: str | os.PathLike[str]) -> dict[str, InvoiceHistory]:

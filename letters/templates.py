@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -82,31 +83,49 @@ def email_template_path(folder: Path, level: Level) -> Path:
 def check_templates(folder: Path, levels: Iterable[Level]) -> list[Problem]:
     """Before anything is sent: every template exists, opens, uses only known fields and fills in with
     sample letters. One problem per template that fails, all of them."""
+    files = []
+    for level in levels:
+        docx, email = template_path(folder, level), email_template_path(folder, level)
+        files.append((docx, "docx", _missing(docx, level, "docx")))
+        files.append((email, "email", _missing(email, level, "email")))
+    return check_files(folder, files, FIELDS, _sample_fields)
+
+
+def check_files(
+    folder: Path, files: list[tuple[Path, str, str]], names: tuple[str, ...],
+    samples: Callable[[], tuple[dict[str, Any], ...]],
+) -> list[Problem]:  # fmt: skip
+    """Check templates given as (path, "docx" or "email", the sentence to say when it is missing): the
+    fields they read must be among `names`, and they must fill in with each set of `samples()`."""
     seen: set[Path] = set()
     problems = []
-    levels = list(levels)
-    logo = find_logo(folder) if levels else None
+    logo = find_logo(folder) if files else None
     if logo is not None and logo_problem(logo, _show(logo)):  # told once, not for every template
         problems.append(Problem(_show(logo), logo_problem(logo, _show(logo))))
         logo = None
-    for level in levels:
-        for path, kind in (
-            (template_path(folder, level), "docx"),
-            (email_template_path(folder, level), "email"),
-        ):
-            if path in seen:
-                continue
-            seen.add(path)
-            try:
-                if not path.is_file():
-                    raise RelanceError(_missing(path, level, kind))
-                if kind == "docx":
-                    _check_docx(path, logo)
-                else:
-                    _check_email(path)
-            except RelanceError as error:
-                problems.append(Problem(_show(path), error.message))
+    spec = _Fields(names, samples)
+    for path, kind, missing in files:
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            if not path.is_file():
+                raise RelanceError(missing)
+            if kind == "docx":
+                _check_docx(path, logo, spec)
+            else:
+                _check_email(path, spec)
+        except RelanceError as error:
+            problems.append(Problem(_show(path), error.message))
     return problems
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """The fields a kind of template may read, and samples that take every branch of the shipped ones."""
+
+    names: tuple[str, ...]
+    samples: Callable[[], tuple[dict[str, Any], ...]]
 
 
 def uses_field(template: Path, name: str) -> bool:
@@ -156,11 +175,11 @@ def render_email(template: Path, fields: dict[str, Any]) -> tuple[str, str]:
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def _check_docx(path: Path, logo: Path | None) -> None:
+def _check_docx(path: Path, logo: Path | None, spec: _Fields) -> None:
     parts = _docx_parts(_open_docx(path))
     for part in parts:
-        _check_fields(path, part)
-    for fields in _sample_fields():
+        _check_fields(path, part, spec)
+    for fields in spec.samples():
         # A trial render catches what reading cannot (a filter that does not exist, an index too far,
         # arithmetic on a field that is text); the QR code and the logo go in as they will in a letter.
         try:
@@ -172,9 +191,9 @@ def _check_docx(path: Path, logo: Path | None) -> None:
             raise RelanceError(_broken_xml(path)) from None
 
 
-def _check_email(path: Path) -> None:
-    _check_fields(path, _read_text(path))
-    for fields in _sample_fields():
+def _check_email(path: Path, spec: _Fields) -> None:
+    _check_fields(path, _read_text(path), spec)
+    for fields in spec.samples():
         render_email(path, fields)
 
 
@@ -185,10 +204,11 @@ def _parse(env: Environment, path: Path, source: str) -> nodes.Template:
         raise RelanceError(_template_error(path, error, [source])) from None
 
 
-def _check_fields(path: Path, source: str) -> None:
-    """Every name a template reads is a field of FIELDS, and every `x.y` a key of that field."""
+def _check_fields(path: Path, source: str, spec: _Fields) -> None:
+    """Every name a template reads is one of `spec.names`, and every `x.y` a key of that field."""
     ast = _parse(_LETTER_ENV if path.suffix == ".docx" else _EMAIL_ENV, path, source)
-    sample = _sample_fields()[0]
+    sample = spec.samples()[0]
+    allowed = spec.names
     try:
         undeclared = meta.find_undeclared_variables(ast)
     except TemplateSyntaxError as error:  # an unknown filter is found while compiling
@@ -201,16 +221,16 @@ def _check_fields(path: Path, source: str) -> None:
     unknown: dict[str, str] = {}  # the unknown name -> the names it could have been
     for node in ast.find_all((nodes.Name, nodes.Getattr)):
         if isinstance(node, nodes.Name):
-            if node.name in undeclared and node.name not in FIELDS:
-                unknown.setdefault(node.name, f"champs possibles : {', '.join(FIELDS)}")
+            if node.name in undeclared and node.name not in allowed:
+                unknown.setdefault(node.name, f"champs possibles : {', '.join(allowed)}")
             continue
         if not isinstance(node.node, nodes.Name):
             continue
         base = node.node.name
         value: Any = None
-        if base in FIELDS and base in undeclared:
+        if base in allowed and base in undeclared:
             value = sample[base]
-        elif loops.get(base) in FIELDS and isinstance(sample[loops[base]], list):
+        elif loops.get(base) in allowed and isinstance(sample[loops[base]], list):
             value = sample[loops[base]][0]
         if isinstance(value, dict) and node.attr not in value:
             unknown.setdefault(f"{base}.{node.attr}", f"champs possibles de {base} : {', '.join(value)}")

@@ -33,6 +33,7 @@ from models.lines import (
     invoice_reason,
 )
 from models.penalties import NO_PENALTY, Penalty
+from models.quotes import QuoteProposal
 from models.records import NO_HISTORY, Anomaly, Customer, FileReport, Invoice, Payment
 from models.sequence import (
     CALENDAR,
@@ -58,6 +59,7 @@ class Proposal:
     settings: Settings = field(repr=False, default_factory=Settings)
     scope: Filters = field(default_factory=Filters)
     files: Mapping[str, FileReport] = field(default_factory=dict)  # what became of each input file's lines
+    quotes: QuoteProposal | None = None  # the expired quotes to follow up; None without a devis* file
 
     @property
     def chased(self) -> tuple[CustomerLine, ...]:

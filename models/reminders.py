@@ -139,36 +139,8 @@ def template_fields(
     level = reminder.level
     deadline = letter_date + timedelta(days=level.payment_days)
     return {
-        "societe": {
-            "nom": company.name,
-            "adresse": list(company.address),
-            "code_postal": company.postal_code,
-            "ville": company.city,
-            "telephone": company.phone,
-            "email": company.email,
-            "siret": company.siret,
-            "iban": company.iban,
-            "bic": company.bic,
-            "signataire": company.signatory,
-            "fonction": company.title,
-            "forme_juridique": company.legal_form,
-            "capital": company.capital,
-            "rcs": company.registry,
-            "tva": company.vat,
-            "mentions_legales": legal_mentions(company),
-        },
-        "client": {
-            "code": customer.code,
-            "nom": customer.name,
-            "civilite": customer.title,
-            "adresse": list(customer.address),
-            "code_postal": customer.postal_code,
-            "ville": customer.city,
-            "pays": customer.country,
-            "email": customer.email,
-            "telephone": customer.phone,
-            "particulier": customer.private,
-        },
+        "societe": company_fields(company),
+        "client": customer_fields(customer),
         "factures": [
             {
                 "numero": invoice.number,
@@ -217,6 +189,44 @@ def template_fields(
             company.payment_link, [i.number for i in reminder.invoices], amount_due(reminder), customer.code
         ),
         "logo": "",  # the letter's edge (letters/pictures.py) puts the templates folder's logo here
+    }
+
+
+def company_fields(company: Company) -> dict[str, Any]:
+    """The `societe` field of every template: the sender, section [societe] of relance.toml."""
+    return {
+        "nom": company.name,
+        "adresse": list(company.address),
+        "code_postal": company.postal_code,
+        "ville": company.city,
+        "telephone": company.phone,
+        "email": company.email,
+        "siret": company.siret,
+        "iban": company.iban,
+        "bic": company.bic,
+        "signataire": company.signatory,
+        "fonction": company.title,
+        "forme_juridique": company.legal_form,
+        "capital": company.capital,
+        "rcs": company.registry,
+        "tva": company.vat,
+        "mentions_legales": legal_mentions(company),
+    }
+
+
+def customer_fields(customer: Customer) -> dict[str, Any]:
+    """The `client` field of every template: the recipient."""
+    return {
+        "code": customer.code,
+        "nom": customer.name,
+        "civilite": customer.title,
+        "adresse": list(customer.address),
+        "code_postal": customer.postal_code,
+        "ville": customer.city,
+        "pays": customer.country,
+        "email": customer.email,
+        "telephone": customer.phone,
+        "particulier": customer.private,
     }
 
 

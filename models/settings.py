@@ -14,6 +14,7 @@ from models.errors import RelanceError
 from models.filters import Filters
 from models.payment import link_problem
 from models.penalties import DEFAULT_ECB, PenaltyRates
+from models.quote_rules import QUOTE_KEYS, QuoteRules
 from models.text import fold
 
 # Channel codes as written in relance.toml, and their French labels in the workbook.
@@ -25,7 +26,7 @@ CHANNELS = {
 }
 CHANNEL_CODES = {label: code for code, label in CHANNELS.items()}
 
-FILE_KINDS = ("factures", "reglements", "clients", "relances", "ecritures")
+FILE_KINDS = ("factures", "reglements", "clients", "relances", "ecritures", "devis")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class Settings:
     ecb_written: frozenset[str] = frozenset()  # half-years of [penalites] taux_bce: they beat fetched rates
     # [fec] comptes_clients: the start of the customer accounts in a FEC or a ledger export
     customer_accounts: tuple[str, ...] = ("411",)
+    quotes: QuoteRules = field(default_factory=QuoteRules)  # [devis]: following up expired quotes
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -130,7 +132,9 @@ class Settings:
 
 
 # Every name relance.toml may hold: a typo is refused with the closest of them, never silently ignored.
-SECTIONS = ("relance", "societe", "penalites", "pdf", "niveaux", "filtres", "interface", "colonnes", "fec")
+SECTIONS = (
+    "relance", "societe", "penalites", "pdf", "niveaux", "filtres", "interface", "colonnes", "fec", "devis",
+)
 RELANCE_KEYS = ("montant_minimum", "modes_exclus", "delai_paiement_defaut", "decompte", "region")
 INTERFACE_KEYS = ("ouvrir_proposition",)
 PDF_KEYS = ("convertisseur",)
@@ -214,6 +218,11 @@ def settings_from_mapping(
                            for a in accounts)):
             raise _bad(source, "fec.comptes_clients", 'une liste de débuts de comptes, par exemple ["411"]')
         kwargs["customer_accounts"] = tuple(str(a).strip() for a in accounts)
+    quotes = _table(data, "devis", source)
+    _known_keys(quotes, "devis", QUOTE_KEYS, source)
+    kwargs["quotes"] = QuoteRules(
+        **{QUOTE_KEYS[key]: _int(value, f"devis.{key}", source) for key, value in quotes.items()}
+    )
     return Settings(**kwargs)
 
 
@@ -446,6 +455,7 @@ _KEYS_BY_SECTION = {
     "pdf": PDF_KEYS,
     "interface": INTERFACE_KEYS,
     "filtres": tuple(FILTER_KEYS),
+    "devis": tuple(QUOTE_KEYS),
 }
 
 

@@ -220,3 +220,29 @@ CASE_HISTORY = (
 NO_FILLERS = {"CL0012", "CL0013", "CL0041"}
 # Customers that get no random invoice not yet due (their balance must stay as written).
 NO_FUTURE = NO_FILLERS | {"CL0032", "CL0016"}
+
+
+@dataclass(frozen=True)
+class DemoQuote:
+    """A quote of devis.xlsx: its validity ends `expired` days before the reference date (negative: after)."""
+
+    number: str
+    customer: str
+    expired: int
+    amount: str
+    status: str  # as the quoting tool writes it; "" for none
+
+
+# The quotes export (README_demo.md, « Devis échus »): three expired pending quotes are followed up.
+QUOTES = (
+    DemoQuote("DV-2026-015", "CL0011", 60, "3480.00", "En attente"),  # « Ne pas relancer »: never
+    DemoQuote("DV-2026-018", "CL0032", 45, "6840.00", "En attente"),
+    DemoQuote("DV-2026-021", "CL0024", 40, "9600.00", "Accepté"),  # became invoice BER1
+    DemoQuote("DV-2026-024", "CL0033", 18, "2952.00", "En attente"),
+    DemoQuote("DV-2026-027", "CL0021", 9, "5160.00", ""),  # no status: pending; no email: by post
+    DemoQuote("DV-2026-029", "CL0016", 25, "1740.00", "Refusé"),
+    DemoQuote("DV-2026-030", "CL0028", 20, "2316.00", "Annulé"),
+    DemoQuote("DV-2026-033", "CL0027", -12, "4210.80", "En attente"),  # still valid
+    DemoQuote("DV-2026-034", "CL0019", 0, "1380.00", "Envoyé"),  # valid until the reference date included
+)
+

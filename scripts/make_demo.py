@@ -12,6 +12,7 @@ import argparse
 import csv
 import io
 import random
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from demo_data import (
     CUSTOMERS,
     NO_FILLERS,
     NO_FUTURE,
+    QUOTES,
     Case,
 )
 from openpyxl import Workbook
@@ -38,6 +40,8 @@ PAYMENT_HEADERS = ["Date règlement", "Code client", "Montant", "N° facture", "
 CLIENT_HEADERS = ["Code client", "Raison sociale", "Adresse", "Complément d'adresse",
                   "Code postal", "Ville", "Pays", "Email", "Téléphone", "Type", "Ne pas relancer"]
 HISTORY_HEADERS = ["Date", "N° facture", "Niveau"]
+QUOTE_HEADERS = ["N° devis", "Code client", "Client", "Date", "Validité", "Montant TTC", "Statut"]
+QUOTE_DAYS = 30  # a quote is valid 30 days from its date
 NBSP = "\u00a0"
 FIXED_TIME = datetime(2026, 1, 5, 9, 0, 0)  # stamped in the xlsx so that its bytes do not change
 Reminder = tuple[date, str, int]  # date sent, invoice key, level
@@ -165,14 +169,19 @@ def write_invoices(path: Path, invoices: list[DemoInvoice]) -> None:
 
 
 def _stable_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times, so that regenerating changes no byte."""
+    """The same archive with fixed entry times and modification date (openpyxl writes the time of the
+    save there, whatever the properties say), so that regenerating changes no byte."""
     out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
@@ -215,6 +224,32 @@ def write_history(path: Path, history: list[Reminder], invoices: list[DemoInvoic
     _write_csv(path, HISTORY_HEADERS, rows, encoding="utf-8", newline="\n")
 
 
+def write_quotes(path: Path, today: date) -> None:
+    """The quoting tool's xlsx export: date cells, amounts as numbers, the status as written."""
+    names = {c.code: c.name for c in CUSTOMERS}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Devis"
+    sheet.append(QUOTE_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for quote in QUOTES:
+        valid = today - timedelta(days=quote.expired)
+        sheet.append([quote.number, quote.customer, names[quote.customer], valid - timedelta(days=QUOTE_DAYS),
+                      valid, float(Decimal(quote.amount)), quote.status or None])  # fmt: skip
+        row = sheet.max_row
+        for column in "DE":
+            sheet[f"{column}{row}"].number_format = "DD/MM/YYYY"
+        sheet[f"F{row}"].number_format = "#,##0.00"
+    for column, width in zip("ABCDEFG", (14, 12, 40, 13, 13, 13, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    book.properties.creator = "Logiciel de devis"
+    book.properties.created = book.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(_stable_zip(buffer.getvalue()))
+
+
 def _write_csv(path: Path, headers: list[str], rows: list[list[str]], *, encoding: str,
                newline: str = "\r\n") -> None:
     buffer = io.StringIO()
@@ -249,8 +284,9 @@ def main() -> None:
     write_payments(args.out / "reglements.csv", payments, invoices)
     write_clients(args.out / "clients.csv")
     write_history(args.out / "relances_precedentes.csv", history, invoices)
+    write_quotes(args.out / "devis.xlsx", args.date)
     print(f"{len(invoices)} factures, {len(payments)} règlements, {len(CUSTOMERS)} clients, "
-          f"{len(history)} relances passées -> {args.out}")
+          f"{len(history)} relances passées, {len(QUOTES)} devis -> {args.out}")
 
 
 if __name__ == "__main__":

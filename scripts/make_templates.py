@@ -1,6 +1,7 @@
 """Write the shipped Word letters of templates_word/: python scripts/make_templates.py [--dossier DIR].
 
-The three letters (rappel amiable, relance ferme, mise en demeure) are built with python-docx so
+The three letters (rappel amiable, relance ferme, mise en demeure) and the quote follow-up
+(relance de devis, a courteous commercial letter) are built with python-docx so
 that they stay reviewable as code; the .docx files are committed and the user edits them in Word.
 The output is byte for byte the same on every run (fixed dates in the properties and the zip).
 The email texts beside them (*.email.txt) are plain files, written by hand.
@@ -204,16 +205,17 @@ def transfer(container, *, after: float, size: float | None = None, align=WD_ALI
     )
 
 
-def payment_and_message(doc: Document) -> None:
-    # With a QR code, the transfer details go beside it, next to the signature (see closing).
-    tag(doc, "{%p if societe.iban and not qr_paiement %}")
-    transfer(doc, after=6)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if lien_paiement %}")
-    p = para(doc, "", after=6)
-    run(p, "Paiement en ligne par carte bancaire : ", bold=True)
-    run(p, "{{ lien_paiement }}")
-    tag(doc, "{%p endif %}")
+def payment_and_message(doc: Document, *, quote: bool = False) -> None:
+    """How to pay (never in a quote follow-up), then the accountant's message."""
+    if not quote:  # with a QR code, the transfer details go beside it, next to the signature (closing)
+        tag(doc, "{%p if societe.iban and not qr_paiement %}")
+        transfer(doc, after=6)
+        tag(doc, "{%p endif %}")
+        tag(doc, "{%p if lien_paiement %}")
+        p = para(doc, "", after=6)
+        run(p, "Paiement en ligne par carte bancaire : ", bold=True)
+        run(p, "{{ lien_paiement }}")
+        tag(doc, "{%p endif %}")
     tag(doc, "{%p if message %}")
     # Left aligned: the accountant's line breaks would stretch a justified line.
     para(doc, "{{ message }}", after=6)
@@ -444,10 +446,36 @@ def mise_en_demeure(doc: Document) -> None:
     closing(doc, "Veuillez agréer, {{ formule_appel }} nos salutations distinguées.")
 
 
+def relance_devis(doc: Document) -> None:
+    """A quote past its validity date: a commercial follow-up, never a demand for payment — no amount
+    due, no deadline, no penalty, no legal mention, no QR code (fields of models/quote_sending.py)."""
+    for text in (
+        "{{ formule_appel }}",
+        "Nous nous permettons de revenir vers vous au sujet de notre devis n° {{ devis.numero }}{% if "
+        "devis.date %} du {{ devis.date }}{% endif %} d'un montant de {{ devis.montant }}, dont la validité "
+        "est arrivée à échéance le {{ devis.validite }}.{% if nb_relances %} Nous vous en avions déjà écrit "
+        "le {{ date_derniere_relance }}.{% endif %}",
+        "Ce devis retient-il toujours votre attention ? Si votre projet est toujours d'actualité, nous "
+        "serions heureux d'en reparler avec vous : nous pouvons l'adapter à vos besoins ou en prolonger la "
+        "validité.",
+        "N'hésitez pas à nous contacter{% if societe.telephone %} au {{ societe.telephone }}{% endif %}{% if "
+        "societe.email %}{% if societe.telephone %} ou{% endif %} par email à {{ societe.email }}{% endif %} "
+        "pour toute question.",
+    ):
+        body(doc, text)
+    payment_and_message(doc, quote=True)
+    body(doc, "Si vous avez déjà donné suite à ce devis, ou si votre projet a pris une autre direction, nous "
+              "vous prions de ne pas tenir compte de ce courrier.")  # fmt: skip
+    body(doc, "Dans l'attente de votre retour, nous vous prions d'agréer, {{ formule_appel }} nos sincères "
+              "salutations.", keep_next=True)  # fmt: skip
+    signature(doc, WINDOW_LEFT_CM - LEFT_MARGIN_CM)
+
+
 LETTERS = {
     "relance_1.docx": ("Rappel amiable", rappel_amiable, False),
     "relance_2.docx": ("Relance ferme", relance_ferme, False),
     "mise_en_demeure.docx": ("Mise en demeure", mise_en_demeure, True),
+    "relance_devis.docx": ("Relance de devis", relance_devis, False),
 }
 
 

@@ -114,6 +114,28 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("facture", "N° facture", "Facture", "Numéro", required=True),
         _field("niveau", "Niveau", "Niveau de relance", required=True),
     ),
+    # Quotes (devis*, sources.quotes): read only when such a file is there.
+    "devis": (
+        _field("numero", "N° devis", "Numéro devis", "Numéro de devis", "N° de devis", "Devis", "Réf. devis",
+               "Référence devis", "Num devis", "N° document", "Numéro document", "Numéro", "Référence",
+               "N° pièce", "Pièce", "Quote number", "Quotation", "Quote", "Number", required=True),
+        _field("client", "Code client", "Code tiers", "Client", "Tiers", "Compte", "N° client",
+               "Numéro client", "Compte client", "Compte tiers", "Réf. client", "Customer", "Partner",
+               required=True),
+        _field("nom", "Nom client", "Raison sociale", "Nom", "Client nom", "Nom du client",
+               "Dénomination", "Entreprise", "Société", "Customer name", "Partner name", "Client"),
+        _field("date", "Date devis", "Date du devis", "Date", "Date d'émission", "Date de création",
+               "Date document", "Date pièce", "Quote date", "Quotation date", required=True),
+        # « Échéance »: what some tools call the end of the quote's validity.
+        _field("validite", "Validité", "Date de validité", "Date validité", "Fin de validité",
+               "Date de fin de validité", "Valable jusqu'au", "Valide jusqu'au", "Date limite de validité",
+               "Date d'expiration", "Expiration", "Échéance", "Date d'échéance", "Date échéance",
+               "Date limite", "Valid until", "Expiration date", required=True),
+        _field("montant", "Montant TTC", "Total TTC", "TTC", "Montant", "Montant total TTC",
+               "Total (TTC)", "Montant total", "Total", "Montant HT", "Total HT", "Amount",
+               "Total amount", required=True),
+        _field("statut", "Statut", "État", "Statut devis", "État du devis", "Statut du devis", "Status"),
+    ),
     # Grand livre, journal des ventes, journal items, « export comptable »: recognised by their
     # Débit and Crédit columns with an account or a customer column (see sources.ledger).
     "ecritures": (

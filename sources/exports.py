@@ -41,6 +41,7 @@ PREFIXES = (
     ("paiements", "reglements"),
     ("clients", "clients"),
     ("relances", "relances"),
+    ("devis", "devis"),  # quotes: read apart, by sources.quotes, and only when such a file is there
 )
 KINDS = ("factures", "reglements", "clients", "relances", "fec", "ecritures")
 _HEAD = 20
@@ -112,7 +113,7 @@ def find_files(input_dir: Path, settings: Settings) -> dict[str, tuple[_Opened, 
         raise RelanceError(f"Le dossier {input_dir} ne peut pas être lu ({error}).") from None
     found: dict[str, list[_Opened]] = {kind: [] for kind in KINDS}
     for path in entries:
-        if not path.is_file() or path.name.startswith(("~$", ".")):
+        if not path.is_file() or path.name.startswith(("~$", ".")) or kind_of(path.name) == "devis":
             continue
         suffix = path.suffix.lower()
         if suffix in TEXT_SUFFIXES and is_fec(path):

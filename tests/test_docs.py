@@ -3,6 +3,8 @@
 import re
 
 from app.cli import COMMANDS, OK, SOME_FAILED, UNEXPECTED, USER_ERROR
+from models.quote_rules import QUOTE_KEYS
+from models.quote_sending import QUOTE_FIELDS
 from models.reminders import FIELDS as TEMPLATE_FIELDS
 from sources.columns import FIELDS
 from tests.conftest import ROOT
@@ -50,3 +52,12 @@ def test_every_penalty_setting_is_documented():
     for key in ("taux_bce", "marge", "taux_contractuel", "source_bce"):
         assert f"`{key}`" in README, key
         assert re.search(rf"^#? ?{key} = ", TOML, re.M), key
+
+
+def test_every_quote_template_field_and_setting_is_documented():
+    section = README[README.index("## Devis échus") :]
+    for name in QUOTE_FIELDS:
+        assert f"`{name}" in section, name
+    for key in QUOTE_KEYS:
+        assert f"`{key}`" in README, key
+        assert re.search(rf"^{key} = ", TOML, re.M), key

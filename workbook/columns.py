@@ -1,5 +1,5 @@
-"""The columns of the `Clients` and `Factures` sheets, declared once: the writer, the reader and the edit
-checks all loop over these declarations (title, width, style, kind, editable, value written)."""
+"""The columns of the `Clients`, `Factures` and `Devis` sheets, declared once: the writer, the reader and the
+edit checks all loop over these declarations (title, width, style, kind, editable, value written)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from models.emails import is_address
 from models.proposal import CustomerLine, InvoiceLine
+from models.quotes import QuoteLine
 from models.settings import CHANNELS
-from workbook.layout import CUSTOMERS, ID_HEADER, INVOICES, NO, YES
+from workbook.layout import CUSTOMERS, ID_HEADER, INVOICES, NO, QUOTES, YES
 
 # Kinds of cells: how a value is written, read back and compared.
 TEXT, AMOUNT, DATE, INT, FLAG, LEVEL, CHANNEL, FORMULA, ID = (
@@ -42,6 +44,7 @@ class Sheet:
     name: str
     columns: tuple[Column, ...]
     identity: tuple[str, ...]
+    what: str = "le code client"  # how a message names a row by its identity
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -128,6 +131,7 @@ INVOICE_SHEET = Sheet(
         Column(ID_HEADER, 10, ID, lambda r: None),
     ),
     identity=("Code client", "N° facture"),
+    what="la facture (code client, n°)",
 )
 
 
@@ -135,3 +139,31 @@ def _priced(row: InvoiceRow) -> bool:
     """Penalties of a business customer's invoice whose rates are known (blank otherwise)."""
     customer, invoice = row
     return invoice.penalty is not None and not customer.customer.private
+
+
+def _usable_email(line: QuoteLine) -> str:
+    return line.customer.email if is_address(line.customer.email) else ""
+
+
+# One row per quote proposed for a follow-up; as above, no two editable cells side by side.
+QUOTE_SHEET = Sheet(
+    QUOTES,
+    (
+        Column("Code client", 12, TEXT, lambda q: q.quote.customer_code),
+        Column("Client", 32, TEXT, lambda q: q.customer.name),
+        Column("N° devis", 16, TEXT, lambda q: q.quote.number),
+        Column("Date", 12, DATE, lambda q: q.quote.date, "rl_date"),
+        Column("Validité", 12, DATE, lambda q: q.quote.valid_until, "rl_date"),
+        Column("Montant", 13, AMOUNT, lambda q: q.quote.amount, "rl_euro"),
+        Column("Jours échus", 9, INT, lambda q: q.days_expired),
+        Column("À relancer", 11, FLAG, lambda q: _yes_no(q.chase), "rl_edit", editable=True),
+        Column("Relances déjà faites", 10, INT, lambda q: q.history.count),
+        Column("Dernière relance", 12, DATE, lambda q: q.history.last_date, "rl_date"),
+        Column("Canal", 12, CHANNEL, lambda q: CHANNELS[q.channel], "rl_edit", editable=True),
+        Column("Email", 30, TEXT, _usable_email),
+        Column("Message", 40, TEXT, lambda q: "", "rl_edit_text", editable=True),
+        Column(ID_HEADER, 10, ID, lambda q: None),
+    ),
+    identity=("Code client", "N° devis"),
+    what="le devis (code client, n°)",
+)

@@ -34,7 +34,7 @@ class Choices:
 def read_choices(edited: EditedProposal, settings: Settings, emails: Mapping[str, str]) -> Choices:
     """Read and check every editable cell. `emails`: each customer's address in today's exports, to tell
     an address moved from another customer's row (a column sorted alone) from one typed by hand."""
-    cells = _Cells(settings)
+    cells = Cells(settings)
     customers = {}
     for code, row in sorted(edited.customers.items(), key=lambda item: item[1].row):
         customers[code] = CustomerChoice(
@@ -65,7 +65,7 @@ def read_choices(edited: EditedProposal, settings: Settings, emails: Mapping[str
     return Choices(customers, included, shown, ignored, tuple(cells.problems))
 
 
-class _Cells:
+class Cells:
     """Parses editable cells; a value that means nothing becomes a problem naming its cell."""
 
     def __init__(self, settings: Settings) -> None:

@@ -9,6 +9,7 @@ FORMAT_VERSION = 2
 SUMMARY = "Synthèse"
 CUSTOMERS = "Clients"
 INVOICES = "Factures"
+QUOTES = "Devis"  # only when input/ has a devis* file
 ANOMALIES = "Anomalies"
 AGEING = "Balance âgée"
 META = "_relance"  # hidden: metadata and the table of levels behind « Libellé niveau »

@@ -17,7 +17,7 @@ from models.errors import RelanceError
 from models.problems import Problem
 from sources.cells import parse_flag, text_of
 from workbook import layout as L
-from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, Sheet
+from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, QUOTE_SHEET, Sheet
 from workbook.formulas import formula_cells
 from workbook.identity import broken_seals, parse_row_id
 
@@ -56,6 +56,7 @@ class ProposalStatus:
     prepared_at: datetime | None = None
     to_chase: int | None = None  # customers proposed for a letter (None: not written by this version)
     version: int = L.FORMAT_VERSION
+    has_quotes: bool = False  # written with a « Devis » sheet (input/ had a devis* file)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class EditedProposal:
     invoices: dict[tuple[str, str], SheetRow]
     added: tuple[SheetRow, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    quotes: dict[str, SheetRow] = field(default_factory=dict)  # « Devis » rows by quote number
 
 
 def is_open_in_excel(path: Path) -> bool:
@@ -93,17 +95,20 @@ def read_proposal(path: Path) -> EditedProposal:
                 "lancez « preparer » pour en écrire une nouvelle."
             )
         problems: list[Problem] = []
-        sheets = {spec.name: _sheet(path, workbook, spec.name) for spec in (CUSTOMER_SHEET, INVOICE_SHEET)}
-    formulas = _formulas(path, sheets)
+        specs = (CUSTOMER_SHEET, INVOICE_SHEET, *((QUOTE_SHEET,) if status.has_quotes else ()))
+        sheets = {spec.name: _sheet(path, workbook, spec.name) for spec in specs}
+    formulas = _formulas(path, sheets, specs)
     reading = _Rows(status.proposal_id, problems, formulas)
     customers = reading.rows(CUSTOMER_SHEET, sheets[CUSTOMER_SHEET.name])
     invoices = reading.rows(INVOICE_SHEET, sheets[INVOICE_SHEET.name])
+    quotes = reading.rows(QUOTE_SHEET, sheets[QUOTE_SHEET.name]) if status.has_quotes else {}
     return EditedProposal(
         status,
         {key[0]: row for key, row in customers.items()},
         {(key[0], key[1]): row for key, row in invoices.items()},
         tuple(reading.added),
         tuple(problems),
+        {key[1]: row for key, row in quotes.items()},
     )
 
 
@@ -183,13 +188,16 @@ def _status(path: Path, workbook: python_calamine.CalamineWorkbook) -> ProposalS
         prepared,
         int(to_chase) if isinstance(to_chase, int | float) else None,
         int(version) if isinstance(version, int | float) else 1,
+        "devis" in meta,
     )
 
 
-def _formulas(path: Path, sheets: Mapping[str, list[list[Any]]]) -> dict[str, dict[str, str]]:
+def _formulas(
+    path: Path, sheets: Mapping[str, list[list[Any]]], specs: tuple[Sheet, ...]
+) -> dict[str, dict[str, str]]:
     """Formulas and error values in the editable columns, as they stand in this file."""
     columns = {}
-    for spec in (CUSTOMER_SHEET, INVOICE_SHEET):
+    for spec in specs:
         data = sheets[spec.name]
         found = [text_of(cell) for cell in data[0]] if data else []
         columns[spec.name] = [
@@ -262,12 +270,11 @@ class _Rows:
     def _proven(self, spec: Sheet, row: SheetRow, row_id: Any) -> bool:
         visible = tuple(text_of(row.values[title]) for title in spec.identity)
         if visible != row_id.identity:
-            what = "le code client" if len(visible) == 1 else "la facture (code client, n°)"
             self.problem(
                 row,
-                f"Onglet {spec.name}, ligne {row.row} : {what} affiché « {' / '.join(visible)} » n'est pas "
-                f"celui de cette ligne (« {' / '.join(row_id.identity)} ») : des colonnes ont été triées, "
-                "déplacées ou collées à part des autres.",
+                f"Onglet {spec.name}, ligne {row.row} : {spec.what} affiché « {' / '.join(visible)} » "
+                f"n'est pas celui de cette ligne (« {' / '.join(row_id.identity)} ») : des colonnes ont été "
+                "triées, déplacées ou collées à part des autres.",
             )
             return False
         witnesses = [(column, row.values[column.title]) for column in spec.witnesses]

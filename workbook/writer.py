@@ -13,10 +13,11 @@ from xlsxwriter.utility import xl_col_to_name
 
 from models.ageing import BUCKETS
 from models.proposal import Proposal
+from models.quote_sending import QUOTE_CHANNELS
 from models.records import ZERO
 from models.settings import CHANNELS, Settings
 from workbook import layout as L
-from workbook.columns import CUSTOMER_SHEET, FORMULA, ID, INVOICE_SHEET, Sheet
+from workbook.columns import CUSTOMER_SHEET, FORMULA, ID, INVOICE_SHEET, QUOTE_SHEET, Sheet
 from workbook.identity import row_id
 from workbook.xlsx import Book, Formula, Rows
 
@@ -28,6 +29,12 @@ INSTRUCTIONS = (
     "quelques colonnes à part, ne collez pas de cellules d'une autre ligne.",
     f"4. Puis mettez Oui dans « {L.VALIDATED_LABEL} » ({L.VALIDATED_CELL}), enregistrez, fermez et relancez "
     "Relance pour envoyer.",
+)
+
+
+QUOTE_INSTRUCTION = (
+    "Devis : Non dans « À relancer » écarte un devis ; changez au besoin le canal (Email ou Courrier) et "
+    "le message. Une relance de devis est une lettre commerciale, jamais mêlée à une relance de factures."
 )
 
 
@@ -45,6 +52,8 @@ def write_proposal(
     rows = [(c, i) for c in proposal.customers for i in c.invoices]
     _table(book, CUSTOMER_SHEET, proposal.customers, proposal_id, proposal.settings)
     _table(book, INVOICE_SHEET, rows, proposal_id, proposal.settings)
+    if proposal.quotes is not None:  # only when input/ has a devis* file
+        _table(book, QUOTE_SHEET, proposal.quotes.lines, proposal_id, proposal.settings)
     _anomalies(book, proposal)
     _ageing(book, proposal)
     _metadata(book, proposal, prepared_at, proposal_id, files)
@@ -81,6 +90,8 @@ def _summary(book: Book, proposal: Proposal, prepared_at: datetime, files: Seque
     sheet.append([("Mode d'emploi", "rl_bold")])
     for line in INSTRUCTIONS:
         sheet.append([line])
+    if proposal.quotes is not None:
+        sheet.append([QUOTE_INSTRUCTION])
     sheet.append([])
 
     headers = ("Niveau", "Libellé", "Canal", "Clients", "Factures", "Montant échu")
@@ -141,7 +152,26 @@ def _summary(book: Book, proposal: Proposal, prepared_at: datetime, files: Seque
                 (sum((c.total_overdue for c in litigation), ZERO), "rl_euro"),
             ]
         )
+    _quotes(sheet, proposal)
     _file_lines(sheet, proposal)
+
+
+def _quotes(sheet: Rows, proposal: Proposal) -> None:
+    """How many quotes were read and how many are proposed for a follow-up (onglet Devis)."""
+    quotes = proposal.quotes
+    if quotes is None:
+        return
+    chased = quotes.chased
+    sheet.append([])
+    sheet.append([(h, "rl_header") for h in ("Devis échus", "", "", "Devis", "", "Montant")])
+    sheet.append(["Devis lus", ", ".join(quotes.files), "", len(quotes.quotes)])
+    sheet.append(
+        ["Devis à relancer", "voir l'onglet Devis", "", len(chased), "",
+         (sum((line.quote.amount for line in chased), ZERO), "rl_euro")]
+    )  # fmt: skip
+    left = len(quotes.lines) - len(chased)
+    if left:
+        sheet.append(["Devis échus non joignables", "voir l'onglet Anomalies", "", left])
 
 
 def _file_lines(sheet: Rows, proposal: Proposal) -> None:
@@ -166,9 +196,9 @@ def _table(book: Book, spec: Sheet, rows: Sequence[Any], proposal_id: str, setti
     sheet.hide_column(len(headers) - 1, spec.columns[-1].width)
     identity = [spec.column(title) for title in spec.identity]
     witnesses = spec.witnesses
-    kind = spec.name[0]  # "C" or "F"
-    level_at = spec.position("Niveau")
-    level_column = xl_col_to_name(level_at)
+    kind = spec.name[0]  # "C", "F" or "D"
+    level_at = spec.position("Niveau") if "Niveau" in headers else -1  # « Libellé niveau » follows it
+    level_column = xl_col_to_name(level_at) if level_at >= 0 else ""
     levels = f"{L.META}!$D$1:$E${len(settings.levels)}"
     for number, item in enumerate(rows, start=2):
         values = [column.value(item) for column in spec.columns]
@@ -195,6 +225,9 @@ def _table(book: Book, spec: Sheet, rows: Sequence[Any], proposal_id: str, setti
         sheet.dropdown(spec.position("Canal"), CHANNELS.values(), count)
         sheet.dropdown(spec.position("À relancer"), (L.YES, L.NO), count)
         sheet.dropdown(spec.position("Réclamer pénalités"), (L.YES, L.NO), count)
+    elif spec is QUOTE_SHEET:
+        sheet.dropdown(spec.position("À relancer"), (L.YES, L.NO), count)
+        sheet.dropdown(spec.position("Canal"), [CHANNELS[code] for code in QUOTE_CHANNELS], count)
     else:
         sheet.dropdown(spec.position("Inclure"), (L.YES, L.NO), count)
     sheet.filters(len(headers), count)
@@ -264,8 +297,10 @@ def _metadata(
         ("date_reference", proposal.reference_date.isoformat()),
         ("preparee_le", prepared_at.isoformat(timespec="seconds")),
         ("fichiers", "|".join(files)),
-        ("a_relancer", len(proposal.chased)),
+        ("a_relancer", len(proposal.chased) + (len(proposal.quotes.chased) if proposal.quotes else 0)),
     ]
+    if proposal.quotes is not None:
+        metadata.append(("devis", len(proposal.quotes.lines)))  # the Devis sheet must be read back
     # Columns D:E: the levels, looked up by « Libellé niveau » in the Clients sheet.
     levels = [(level.number, level.label) for level in proposal.settings.levels]
     for index in range(max(len(metadata), len(levels))):

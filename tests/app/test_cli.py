@@ -80,8 +80,8 @@ def test_etat_reports_waiting_and_validated_proposals(folder):
         "remplacée par proposition_2026-06-15.xlsx, plus récente ; elle ne sera pas envoyée.",
         "Journal : aucune relance envoyée pour l'instant.",
         "Derniers passages :",
-        "  23/11/2026 09:00 preparer (manuel) : terminé — 22 clients, 5 anomalies",
-        "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 5 anomalies",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 22 clients, 5 anomalies, 3 devis",
+        "  23/11/2026 09:00 preparer (manuel) : terminé — 21 clients, 5 anomalies, 3 devis",
     ]
 
 

@@ -135,7 +135,8 @@ def test_every_line_of_every_demo_file_is_accounted_for_in_the_summary(program):
     start = next(n for n, row in enumerate(rows) if row[0] == "Fichier")
     assert rows[start][:7] == ("Fichier", "Lignes", "En-tête", "Utilisées", "Écartées", "Anomalies", "Vides")
     files = {row[0]: row[1:7] for row in rows[start + 1 :] if row[0]}
-    assert set(files) == {"clients.csv", "factures.xlsx", "reglements.csv", "relances_precedentes.csv"}
+    assert set(files) == {"clients.csv", "factures.xlsx", "reglements.csv", "relances_precedentes.csv",
+                          "devis.xlsx"}
     for name, (lines, header, used, skipped, anomalies, blank) in files.items():
         assert lines == header + used + skipped + anomalies + blank, name
     assert files["factures.xlsx"][4] == 1  # the invoice whose due date is « 31/02/2026 »

@@ -222,6 +222,51 @@ def libreoffice_copies(xlsx: Path) -> None:
                 raise SystemExit(f"LibreOffice n'a pas produit {xlsx.stem}.{target}")
 
 
+def quote_samples() -> None:
+    """Quotes exports (devis*): Excel's cp1252 CSV with a title line, and a quoting tool's xlsx."""
+    write(
+        "devis_cp1252.csv",
+        [
+            "Liste des devis au 23/11/2026",
+            "N° devis;Code client;Nom client;Date devis;Date de validité;Montant TTC;Statut",
+            f"DE-001;C001;Boulangerie Lefèvre;01/09/2026;01/10/2026;3{NBSP}600,00 €;En attente",
+            "DE-002;C002;Café de l'Étoile;02/09/2026;02/10/2026;1 200,00;EN COURS",
+            "DE-003;C003;Garage Müller;03/09/2026;03/10/2026;450,00;Envoyé",
+            "DE-004;C003;Garage Müller;04/09/2026;04/10/2026;80,50;",
+            "DE-005;C001;Boulangerie Lefèvre;05/09/2026;05/10/2026;900,00;Acceptée",
+            "DE-006;C002;Café de l'Étoile;06/09/2026;06/10/2026;900,00;signé",
+            "DE-007;C004;Hôtel des Pins;07/09/2026;07/10/2026;900,00;Transformé en facture",
+            "DE-008;C004;Hôtel des Pins;08/09/2026;08/10/2026;900,00;Facturé",
+            "DE-009;C005;Crêperie Ker Ys;09/09/2026;09/10/2026;900,00;Gagné",
+            "DE-010;C005;Crêperie Ker Ys;10/09/2026;10/10/2026;900,00;Refusé",
+            "DE-011;C005;Crêperie Ker Ys;11/09/2026;11/10/2026;900,00;perdu",
+            "DE-012;C006;Société Générale d'Équipement;12/09/2026;12/10/2026;900,00;Annulé",
+            "DE-013;C006;Société Générale d'Équipement;13/09/2026;13/10/2026;900,00;Abandonné",
+            "",
+            "DE-014;C006;Société Générale d'Équipement;14/09/2026;14/10/2026;900,00;À l'étude",
+            "DE-001;C009;Doublon;15/09/2026;15/10/2026;10,00;En attente",
+            "DE-015;C001;Boulangerie Lefèvre;16/09/2026;;10,00;En attente",
+            "DE-016;C001;Boulangerie Lefèvre;32/09/2026;31/10/2026;10,00;Attente",
+            "DE-017;C001;Boulangerie Lefèvre;17/09/2026;31/02/2026;10,00;En attente",
+            "DE-018;C001;Boulangerie Lefèvre;18/09/2026;18/10/2026;dix euros;En attente",
+            ";C001;Boulangerie Lefèvre;19/09/2026;19/10/2026;10,00;En attente",
+        ],
+        encoding="cp1252",
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Devis"
+    sheet.append(["Numéro de devis", "Réf. client", "Raison sociale", "Date d'émission", "Valable jusqu'au",
+                  "Total TTC", "État"])  # fmt: skip
+    sheet.append(["DV-2026-031", "C001", "Boulangerie Lefèvre", date(2026, 9, 1), date(2026, 10, 1), 3600,
+                  "En attente"])  # fmt: skip
+    sheet.append([2026032, "C002", "Café de l'Étoile", datetime(2026, 9, 2, 14, 5), 46297, 1234.5, None])
+    sheet.append(["DV-2026-033", "C003", "Garage Müller", "03/09/2026", "2026-10-03", "450,00 €", "ACCEPTÉ"])
+    path = HERE / "devis_logiciel.xlsx"
+    workbook.save(path)
+
+
 if __name__ == "__main__":
     csv_samples()
+    quote_samples()
     libreoffice_copies(xlsx_sample())

@@ -18,7 +18,7 @@ def test_created_on_first_use_with_current_version(path: Path) -> None:
         assert journal.history() == {}
     assert Journal.exists(path)
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (2,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
         tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"lots", "reminders", "reminder_invoices", "runs", "deliveries"} <= tables
 
@@ -50,7 +50,7 @@ def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
 
 def test_version_too_new(path: Path) -> None:
     with sqlite3.connect(path) as raw:
-        raw.execute("PRAGMA user_version = 3")
+        raw.execute("PRAGMA user_version = 4")
     with pytest.raises(RelanceError) as caught:
         Journal.open(path)
     assert caught.value.message == (
@@ -88,15 +88,15 @@ def test_a_later_version_is_a_new_migration(path: Path, monkeypatch: pytest.Monk
         lot = journal.create_lot(T0, REF, "p.xlsx")
         send_one(journal, plan_one(journal, lot))
 
-    def to_version_3(db: sqlite3.Connection) -> None:
+    def to_version_4(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE reminders ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 3, to_version_3)
-    monkeypatch.setattr(schema, "VERSION", 3)
+    monkeypatch.setitem(schema.MIGRATIONS, 4, to_version_4)
+    monkeypatch.setattr(schema, "VERSION", 4)
     with Journal.open(path) as journal:
         assert list(journal.history()) == ["F1"]
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (4,)
         assert raw.execute("SELECT note FROM reminders").fetchall() == [("",)]
 
 
@@ -107,12 +107,12 @@ def test_failed_migration_leaves_the_file_as_it_was(path: Path, monkeypatch: pyt
         db.execute("CREATE TABLE extra (x)")
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 3, broken)
-    monkeypatch.setattr(schema, "VERSION", 3)
+    monkeypatch.setitem(schema.MIGRATIONS, 4, broken)
+    monkeypatch.setattr(schema, "VERSION", 4)
     with pytest.raises(RuntimeError):
         Journal.open(path)
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (2,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
         assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").fetchone() == (0,)
 
 

@@ -35,11 +35,12 @@ def table(path: Path, name: str) -> list[dict[str, Any]]:
 
 
 def set_cells(path: Path, name: str, column: str, values: Mapping[str, Any]) -> None:
-    """Type `values` (customer code, or invoice number on Factures -> value) in `column` of `name`."""
+    """Type `values` (customer code; invoice number on Factures, quote number on Devis -> value) in
+    `column` of `name`."""
     book = openpyxl.load_workbook(path)
     sheet = book[name]
     titles = headers(sheet)
-    key = titles.index("Code client" if name == "Clients" else "N° facture")
+    key = titles.index({"Clients": "Code client", "Devis": "N° devis"}.get(name, "N° facture"))
     target = titles.index(column)
     for row in sheet.iter_rows(min_row=2):
         if row[key].value in values:

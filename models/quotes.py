@@ -1,0 +1,147 @@
+"""Expired quotes: which quotes still pending past their validity date are followed up today, and why not.
+
+A quote follow-up is a courteous commercial letter, a flow of its own: its count and last date come from
+the journal's quote follow-ups only, never from the invoice reminders (and the other way round). The rule,
+in one place (the README, « Devis échus », says the same in French):
+
+1. Only a pending quote is followed up (« En attente », or no status); an accepted, refused or cancelled
+   one never is.
+2. Its first follow-up waits until the validity date has passed and `delai_jours` more days have gone
+   by (with the `decompte` of [relance]; a quote valid until today is still valid).
+3. The next one waits `intervalle_jours` after the last follow-up that reached the customer; after
+   `relances_max` follow-ups, the quote is no longer proposed.
+4. A quote of a customer marked « Ne pas relancer », or left out by the filters of `preparer`, is not
+   proposed. A quote that cannot reach its customer (unknown in the clients file, neither email nor
+   address) is shown with « À relancer » at Non, and an anomaly says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from models.calendar import DayCounter
+from models.emails import is_address
+from models.filters import Filters
+from models.quote_rules import QuoteRules
+from models.records import Anomaly, Customer, FileReport, Source
+
+PENDING, ACCEPTED, REFUSED, CANCELLED = "pending", "accepted", "refused", "cancelled"
+STATUS_LABELS = {PENDING: "en attente", ACCEPTED: "accepté", REFUSED: "refusé", CANCELLED: "annulé"}
+CALENDAR = DayCounter()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quote (devis) as the quotes export gives it."""
+
+    number: str
+    customer_code: str
+    customer_name: str  # as the quotes export writes it ("" when it has no name column)
+    date: date | None
+    valid_until: date
+    amount: Decimal
+    status: str = PENDING  # one of PENDING, ACCEPTED, REFUSED, CANCELLED
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHistory:
+    """What the journal knows of the follow-ups of one quote that reached the customer."""
+
+    count: int = 0
+    last_date: date | None = None
+
+
+NO_FOLLOW_UP = QuoteHistory()
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLine:
+    """One quote proposed for a follow-up today, as the « Devis » sheet shows it."""
+
+    quote: Quote
+    customer: Customer  # from the clients file (a name only when it is not there)
+    days_expired: int  # days since the validity date
+    history: QuoteHistory
+    channel: str  # "email" or "courrier": email when the customer has an address that can be used
+    chase: bool  # False when the follow-up cannot reach the customer (the anomaly says why)
+    reason: str = ""  # why it is not chased, in French
+
+    @property
+    def number(self) -> int:
+        """The number of the follow-up this letter would be: 1 for the first."""
+        return self.history.count + 1
+
+
+@dataclass(frozen=True)
+class QuoteProposal:
+    """The quotes of the `devis*` files and the follow-ups proposed for one reference date."""
+
+    quotes: tuple[Quote, ...]  # every quote read
+    lines: tuple[QuoteLine, ...]  # those proposed, oldest validity first
+    anomalies: tuple[Anomaly, ...] = ()  # the reader's and the rule's
+    files: tuple[str, ...] = ()  # names of the quote files read
+    files_report: Mapping[str, FileReport] = field(default_factory=dict)
+
+    @property
+    def chased(self) -> tuple[QuoteLine, ...]:
+        return tuple(line for line in self.lines if line.chase)
+
+    def status_of(self, number: str) -> str | None:
+        """The status the quotes export gives a quote now; None when it is no longer there."""
+        return next((q.status for q in self.quotes if q.number == number), None)
+
+
+def follow_ups(
+    quotes: Iterable[Quote],
+    history: Mapping[str, QuoteHistory],
+    customers: Mapping[str, Customer],
+    rules: QuoteRules,
+    today: date,
+    *,
+    counter: DayCounter = CALENDAR,
+    scope: Filters | None = None,
+    has_clients_file: bool = True,
+) -> tuple[tuple[QuoteLine, ...], tuple[Anomaly, ...]]:
+    """The quotes to follow up on `today`, each with its follow-up count and last date, and the anomalies
+    of those that cannot reach their customer. `history`: the journal's quote follow-ups, by quote number."""
+    lines: list[QuoteLine] = []
+    anomalies: list[Anomaly] = []
+    for quote in quotes:
+        if quote.status != PENDING:
+            continue
+        days = counter.days_between(quote.valid_until, today)
+        if days <= 0 or days < rules.delay_days:
+            continue
+        past = history.get(quote.number, NO_FOLLOW_UP)
+        if past.count >= rules.max_follow_ups:
+            continue
+        if past.last_date is not None and counter.add_days(past.last_date, rules.interval_days) > today:
+            continue
+        known = customers.get(quote.customer_code)
+        customer = known or Customer(quote.customer_code, quote.customer_name or quote.customer_code)
+        if customer.do_not_chase or (scope and not scope.keeps_customer(customer)):
+            continue
+        email = customer.email if is_address(customer.email) else ""
+        reason = _unreachable(quote, known, email, has_clients_file)
+        if reason:
+            anomalies.append(Anomaly.at(quote.source, "Code client", quote.customer_code, reason))
+        lines.append(QuoteLine(quote, customer, days, past, "email" if email else "courrier", not reason,
+                               reason))  # fmt: skip
+    lines.sort(key=lambda line: (line.quote.valid_until, line.quote.number))
+    return tuple(lines), tuple(anomalies)
+
+
+def _unreachable(quote: Quote, known: Customer | None, email: str, has_clients_file: bool) -> str:
+    """Why a follow-up of this quote cannot reach its customer, in French; empty when it can."""
+    if known is None:
+        where = "absent du fichier clients" if has_clients_file else "inconnu (pas de fichier clients)"
+        return (f"Devis {quote.number} : client {quote.customer_code} {where}, sans email ni adresse : "
+                "proposé avec « À relancer » à Non.")  # fmt: skip
+    if not email and not (known.address or known.city):
+        return (f"Devis {quote.number} : {known.name or known.code} n'a ni email ni adresse postale dans le "
+                "fichier clients : proposé avec « À relancer » à Non.")  # fmt: skip
+    return ""
