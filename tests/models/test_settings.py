@@ -59,7 +59,8 @@ def test_wrong_values_are_named(data, message):
         ({"Société": {"nom": "ACME"}}, "la section [Société] est inconnue : vouliez-vous dire [societe] ?"),
         ({"niveau": [{"numero": 1}]}, "la section [niveau] est inconnue : vouliez-vous dire [[niveaux]] ?"),
         ({"options": {}}, "la section [options] est inconnue (sections possibles : [relance], [societe], "
-                          "[[societes]], [penalites], [pdf], [[niveaux]], [filtres], [interface], [colonnes], [fec])."),
+                          "[[societes]], "
+                          "[penalites], [pdf], [[niveaux]], [filtres], [interface], [colonnes], [fec])."),
         ({"societe": {"signatire": "M. X"}},
          "la section [societe] a une clé inconnue « signatire » : vouliez-vous dire signataire ?"),
         ({"penalites": {"taux_contractual": 12}},
