@@ -18,13 +18,15 @@ from app.folder import Folder
 from app.rates import with_needed_rates
 from journal import read_letters
 from models.calendar import DayCounter
+from models.group import letters_of, merge
 from models.proposal import Proposal, build_proposal
 from models.records import ZERO
 from models.sequence import Letter
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
-from sources import read_exports
+from sources import Exports, read_exports
 from sources.calendar import french_holidays
+from sources.companies import split_frames
 from workbook.writer import write_proposal
 
 log = logging.getLogger("relance")
@@ -62,8 +64,25 @@ def current_proposal(
         len(exports.frames.payments),
         len(exports.customers),
     )
-    proposal = build_proposal(
-        invoices,
+    counter = _day_counter(settings, invoices, today)
+    if settings.companies:  # each company as the simple case of one, then one proposal of them all
+        proposal = merge(
+            [(code, _proposal(Exports(frames, (), exports.files), letters_of(letters, code), settings, today,
+                              counter))
+             for code, frames in split_frames(exports.frames, settings)],
+            settings,
+        )  # fmt: skip
+    else:
+        proposal = _proposal(exports, letters, settings, today, counter)
+    anomalies = exports.anomalies + proposal.anomalies
+    return replace(proposal, anomalies=anomalies, files=exports.files_report), files
+
+
+def _proposal(
+    exports: Exports, letters: Sequence[Letter], settings: Settings, today: date, counter: DayCounter
+) -> Proposal:
+    return build_proposal(
+        exports.frames.invoices,
         exports.frames.payments,
         exports.customers,
         letters,
@@ -71,10 +90,8 @@ def current_proposal(
         today,
         past=exports.past_reminders,
         has_clients_file=bool(exports.files.get("clients")),
-        counter=_day_counter(settings, invoices, today),
+        counter=counter,
     )
-    anomalies = exports.anomalies + proposal.anomalies
-    return replace(proposal, anomalies=anomalies, files=exports.files_report), files
 
 
 def _earliest_due(invoices: pd.DataFrame, today: date) -> date | None:
