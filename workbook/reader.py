@@ -17,7 +17,7 @@ from models.errors import RelanceError
 from models.problems import Problem
 from sources.cells import parse_flag, text_of
 from workbook import layout as L
-from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, Sheet
+from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, Sheet, sheets
 from workbook.formulas import formula_cells
 from workbook.identity import broken_seals, parse_row_id
 
@@ -56,18 +56,21 @@ class ProposalStatus:
     prepared_at: datetime | None = None
     to_chase: int | None = None  # customers proposed for a letter (None: not written by this version)
     version: int = L.FORMAT_VERSION
+    companies: tuple[str, ...] = ()  # [[societes]]: the codes of the companies it was prepared for
 
 
 @dataclass(frozen=True)
 class EditedProposal:
     """The proposal as edited: rows by identity (customer code; code and invoice number), the rows added
-    by hand apart, and every row that does not add up as a problem."""
+    by hand apart, and every row that does not add up as a problem. With [[societes]], the rows are in
+    `parts`, one EditedProposal of this shape per company code (the rows its « Société » column names)."""
 
     status: ProposalStatus
     customers: dict[str, SheetRow]
     invoices: dict[tuple[str, str], SheetRow]
     added: tuple[SheetRow, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    parts: dict[str, EditedProposal] = field(default_factory=dict)
 
 
 def is_open_in_excel(path: Path) -> bool:
@@ -93,18 +96,30 @@ def read_proposal(path: Path) -> EditedProposal:
                 "lancez « preparer » pour en écrire une nouvelle."
             )
         problems: list[Problem] = []
-        sheets = {spec.name: _sheet(path, workbook, spec.name) for spec in (CUSTOMER_SHEET, INVOICE_SHEET)}
-    formulas = _formulas(path, sheets)
+        data = {spec.name: _sheet(path, workbook, spec.name) for spec in (CUSTOMER_SHEET, INVOICE_SHEET)}
+    formulas = _formulas(path, data)
     reading = _Rows(status.proposal_id, problems, formulas)
-    customers = reading.rows(CUSTOMER_SHEET, sheets[CUSTOMER_SHEET.name])
-    invoices = reading.rows(INVOICE_SHEET, sheets[INVOICE_SHEET.name])
-    return EditedProposal(
-        status,
-        {key[0]: row for key, row in customers.items()},
-        {(key[0], key[1]): row for key, row in invoices.items()},
-        tuple(reading.added),
-        tuple(problems),
-    )
+    customer_sheet, invoice_sheet = sheets(bool(status.companies))
+    customers = reading.rows(customer_sheet, data[customer_sheet.name])
+    invoices = reading.rows(invoice_sheet, data[invoice_sheet.name])
+    if not status.companies:
+        return EditedProposal(
+            status,
+            {key[0]: row for key, row in customers.items()},
+            {(key[0], key[1]): row for key, row in invoices.items()},
+            tuple(reading.added),
+            tuple(problems),
+        )
+    codes = dict.fromkeys([*status.companies, *(key[0] for key in (*customers, *invoices))])
+    parts = {
+        code: EditedProposal(
+            status,
+            {key[1]: row for key, row in customers.items() if key[0] == code},
+            {(key[1], key[2]): row for key, row in invoices.items() if key[0] == code},
+        )
+        for code in codes
+    }
+    return EditedProposal(status, {}, {}, tuple(reading.added), tuple(problems), parts)
 
 
 class _open:
@@ -173,6 +188,7 @@ def _status(path: Path, workbook: python_calamine.CalamineWorkbook) -> ProposalS
             f"{L.SUMMARY} : préparez-en une nouvelle."
         )
     version = meta.get("version")
+    companies = tuple(code for code in text_of(meta.get(L.COMPANIES_KEY)).split("|") if code)
     return ProposalStatus(
         path,
         text_of(meta.get("proposition")),
@@ -183,6 +199,7 @@ def _status(path: Path, workbook: python_calamine.CalamineWorkbook) -> ProposalS
         prepared,
         int(to_chase) if isinstance(to_chase, int | float) else None,
         int(version) if isinstance(version, int | float) else 1,
+        companies,
     )
 
 
@@ -202,6 +219,18 @@ def _formulas(path: Path, sheets: Mapping[str, list[list[Any]]]) -> dict[str, di
             f"La proposition {path.name} ne peut pas être lue ({error}) : supprimez-la et préparez-en "
             "une nouvelle."
         ) from None
+
+
+# How a message names what a row's visible identity shows.
+_WHAT = {
+    spec.identity: what
+    for spec, what in zip(
+        (CUSTOMER_SHEET, INVOICE_SHEET, *sheets(True)),
+        ("le code client", "la facture (code client, n°)", "le client (société, code)",
+         "la facture (société, code client, n°)"),
+        strict=True,
+    )
+}
 
 
 class _Rows:
@@ -262,7 +291,7 @@ class _Rows:
     def _proven(self, spec: Sheet, row: SheetRow, row_id: Any) -> bool:
         visible = tuple(text_of(row.values[title]) for title in spec.identity)
         if visible != row_id.identity:
-            what = "le code client" if len(visible) == 1 else "la facture (code client, n°)"
+            what = _WHAT[spec.identity]
             self.problem(
                 row,
                 f"Onglet {spec.name}, ligne {row.row} : {what} affiché « {' / '.join(visible)} » n'est pas "
