@@ -97,6 +97,7 @@ class ReminderRow:
     invoices: tuple[ReminderInvoice, ...] = ()
     parts: tuple[PartRow, ...] = ()
     proposed_level: int | None = None  # the level the sequence proposed (the accountant chose `level`)
+    company: str = ""  # [[societes]]: the code of the company it was sent for; "" with one company
 
     @property
     def by_email(self) -> bool:

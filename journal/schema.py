@@ -23,6 +23,10 @@ Version 2 adds `deliveries` (one per channel of a reminder: `part` email | courr
 its own `status`, `recipient`, `files`, `error`, `sent_at`) and `reminders.proposed_level`; the
 reminder's status, recipient, files and sent_at then summarise its deliveries (see store.py).
 
+The step « companies » (version 3) adds `reminders.company`: the code of the `[[societes]]` company the
+reminder was sent for, '' with one company (and for every reminder written before): the dunning sequence
+of a customer is then its company's.
+
 The version is `PRAGMA user_version`; `MIGRATIONS[n]` brings a file from version n-1 to n.
 """
 
@@ -125,6 +129,10 @@ INSERT INTO deliveries (reminder_id, part, status, recipient, files, error, sent
 """
 
 
+# Step « companies » ([[societes]]): one customer code in two companies is two customers to chase.
+_COMPANIES_STEP = "ALTER TABLE reminders ADD COLUMN company TEXT NOT NULL DEFAULT ''"
+
+
 def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     def migrate(connection: sqlite3.Connection) -> None:
         for statement in script.split(";"):
@@ -134,7 +142,11 @@ def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     return migrate
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_VERSION_1), 2: _run(_VERSION_2)}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _run(_VERSION_1),
+    2: _run(_VERSION_2),
+    3: _run(_COMPANIES_STEP),  # a step of its own: renumbered freely when other steps come in between
+}
 VERSION = max(MIGRATIONS)
 
 

@@ -134,9 +134,11 @@ class Journal:
         *,
         proposed_level: int | None = None,
         recipients: Mapping[str, str] | None = None,
+        company: str = "",
     ) -> int:
         """Record a reminder to send (status planned) with its (number, amount due, level) invoices and
-        one delivery per channel; `recipients` gives each channel's address (default: `recipient`)."""
+        one delivery per channel; `recipients` gives each channel's address (default: `recipient`);
+        `company`: the code of its [[societes]] company ("" with one company)."""
         invoices = list(invoices)
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
@@ -154,10 +156,10 @@ class Journal:
             self._lot_status(lot_id, expected=LOT_OPEN)
             cursor = db.execute(
                 "INSERT INTO reminders (lot_id, customer_code, customer_name, level, channel, "
-                "recipient, status, planned_at, updated_at, proposed_level) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "recipient, status, planned_at, updated_at, proposed_level, company) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [lot_id, customer_code, customer_name, level, channel, recipient, PLANNED,
-                 stamp, stamp, proposed_level],
+                 stamp, stamp, proposed_level, company],
             )  # fmt: skip
             reminder_id = cursor.lastrowid
             assert reminder_id is not None
