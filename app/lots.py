@@ -49,11 +49,12 @@ def resume(
     silently, only with --renvoyer-incertains. A letter left `sending` is settled by its bundle file."""
     if journal is None or lot is None:
         return [Todo(r, None, frozenset(parts_of(r.channel))) for r in reminders], []
-    known = {row.customer_code: row for row in journal.reminders(lot.id)}
+    # A customer is its company's ([[societes]]): "" for both with one company.
+    known = {(row.company, row.customer_code): row for row in journal.reminders(lot.id)}
     todo: list[Todo] = []
     uncertain: list[ReminderRow] = []
     for reminder in reminders:
-        row = known.pop(reminder.customer.code, None)
+        row = known.pop((reminder.company, reminder.customer.code), None)
         if row is None:
             todo.append(Todo(reminder, None, frozenset(parts_of(reminder.channel))))
             continue
@@ -95,7 +96,7 @@ def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
     for row in rows:
         email = row.part("email")
         address = email.recipient if email else ""
-        out.write(f"  - {row.customer_name} ({row.customer_code}), email {address}\n")
+        out.write(f"  - {row.customer_name} ({_code(row.company, row.customer_code)}), email {address}\n")
 
 
 def plan_reminder(journal: Journal, lot_id: str, reminder: Reminder, now: datetime) -> int:
@@ -114,6 +115,7 @@ def plan_reminder(journal: Journal, lot_id: str, reminder: Reminder, now: dateti
         now,
         proposed_level=reminder.proposed_level or None,
         recipients=recipients,
+        company=reminder.company,
     )
 
 
@@ -127,18 +129,18 @@ def report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
         )
     elif outcome.emails:
         out.write(f"  {outcome.emails} email(s) envoyé(s).\n")
-    if outcome.bundle:
-        out.write(f"  Courriers à imprimer et poster : {folder.show(outcome.bundle)}\n")
-    if outcome.calls:
-        out.write(f"  Appels à passer : {folder.show(outcome.calls)}\n")
+    for bundle in outcome.bundles:  # one per company with [[societes]]
+        out.write(f"  Courriers à imprimer et poster : {folder.show(bundle)}\n")
+    for calls in outcome.call_lists:
+        out.write(f"  Appels à passer : {folder.show(calls)}\n")
     for job, reason in outcome.failed:
         customer = job.reminder.customer
-        out.write(f"  Échec : {customer.name} ({customer.code}) : {reason}\n")
+        out.write(f"  Échec : {customer.name} ({_code(job.reminder.company, customer.code)}) : {reason}\n")
     for job, reason in outcome.uncertain:
         customer = job.reminder.customer
         out.write(
-            f"  Incertain : {customer.name} ({customer.code}) : {reason} ; il n'est pas renvoyé sans "
-            "« envoyer --renvoyer-incertains ».\n"
+            f"  Incertain : {customer.name} ({_code(job.reminder.company, customer.code)}) : {reason} ; il "
+            "n'est pas renvoyé sans « envoyer --renvoyer-incertains ».\n"
         )
     if outcome.stopped:
         out.write(f"Envoi arrêté : {outcome.stopped}\n")
@@ -160,7 +162,8 @@ def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | N
     for row in journal.reminders(lot.id) if journal and lot else []:
         lowered = row.proposed_level and row.proposed_level != row.level
         lines.append(
-            f"{row.customer_code} {row.customer_name} : niveau {row.level}"
+            (f"{row.company} " if row.company else "")
+            + f"{row.customer_code} {row.customer_name} : niveau {row.level}"
             + (f" (proposé : {row.proposed_level})" if lowered else "")
             + f", {CHANNELS[row.channel]}"
         )
@@ -175,6 +178,11 @@ def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | N
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.move(path, target)
     out.write(f"Proposition archivée : {folder.show(target)} (compte rendu : {folder.show(report)}).\n")
+
+
+def _code(company: str, code: str) -> str:
+    """« C12 », or « LYON C12 » with [[societes]]: the same code may be two companies' customers."""
+    return f"{company} {code}" if company else code
 
 
 STATUS_LABELS = {

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from app.companies import check_senders, identities, plan_sending, sender_problems
 from app.config import RunConfig
 from app.deliver import Delivery, Job, deliver, file_stem
 from app.demo import check_sender, iban_problems
@@ -25,9 +26,7 @@ from mail.smtp import Mailer
 from models.errors import RelanceError
 from models.problems import Problems
 from models.records import ZERO
-from models.sending import plan_lot
 from models.text import plain_amount
-from workbook.edits import read_choices
 from workbook.reader import ROWS_HINT, read_proposal
 
 log = logging.getLogger("relance")
@@ -91,7 +90,9 @@ def _send(
     assert status is not None
     if not status.validated:
         raise not_validated(folder, path, status.validated_cell, status.validated_value)
-    if not options.simulation:
+    if not options.simulation and settings.companies:
+        check_senders(folder, settings)
+    elif not options.simulation:
         check_sender(folder, settings.company)
     if not options.simulation and not options.yes and ask is None:
         raise RelanceError(
@@ -107,17 +108,19 @@ def _send(
         return OK
     letters = journal.letters() if journal else read_letters(folder.journal)
     current, _ = current_proposal(folder, settings, today, letters)
-    emails = {line.customer.code: line.customer.email for line in current.customers}
-    choices = read_choices(edited, settings, emails)
-    plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
-    for note in (*choices.ignored, *plan.notes):
+    ignored, plan, wrong_cells = plan_sending(edited, current, settings)
+    for note in (*ignored, *plan.notes):
         out.write(f"  {note}\n")
-    problems = sorted([*edited.problems, *choices.problems, *plan.problems], key=lambda p: p.where)
+    problems = sorted([*edited.problems, *wrong_cells, *plan.problems], key=lambda p: p.where)
     rows_moved = bool(edited.problems)
     todo, uncertain = resume(folder, journal, lot, plan.reminders, options.retry_uncertain, now)
     letters_to_make = [t.reminder for t in todo if t.parts - {"telephone"}]
     levels = {r.level.number: r.level for r in letters_to_make}.values()
-    problems += check_templates(folder.templates, levels) + iban_problems(folder, settings.company)
+    problems += check_templates(folder.templates, levels)
+    if settings.companies:  # each company's IBAN and logo, for the companies that send letters
+        problems += sender_problems(folder, settings, {t.reminder.company for t in letters_to_make})
+    else:
+        problems += iban_problems(folder, settings.company)
     if problems:
         raise Problems(
             f"La proposition {folder.show(path)} ne peut pas être envoyée, rien n'est parti "
@@ -194,6 +197,7 @@ def _prepare_delivery(
         identity=config.identity,
         journal=journal,
         now=now,
+        identities=identities(config),
     )
 
 
