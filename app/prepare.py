@@ -62,7 +62,7 @@ def current_proposal(
         "  %d factures, %d règlements, %d clients lus",
         len(invoices),
         len(exports.frames.payments),
-        len(exports.customers),
+        len(exports.frames.customers),
     )
     counter = _day_counter(settings, invoices, today)
     if settings.companies:  # each company as the simple case of one, then one proposal of them all

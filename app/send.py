@@ -118,7 +118,7 @@ def _send(
     levels = {r.level.number: r.level for r in letters_to_make}.values()
     problems += check_templates(folder.templates, levels)
     if settings.companies:  # each company's IBAN and logo, for the companies that send letters
-        problems += sender_problems(folder, settings, {t.reminder.company for t in letters_to_make})
+        problems += sender_problems(folder, settings, {r.company for r in letters_to_make})
     else:
         problems += iban_problems(folder, settings.company)
     if problems:
