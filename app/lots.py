@@ -96,7 +96,7 @@ def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
     for row in rows:
         email = row.part("email")
         address = email.recipient if email else ""
-        out.write(f"  - {row.customer_name} ({_code(row.company, row.customer_code)}), email {address}\n")
+        out.write(f"  - {who(row.customer_name, row.company, row.customer_code)}, email {address}\n")
 
 
 def plan_reminder(journal: Journal, lot_id: str, reminder: Reminder, now: datetime) -> int:
@@ -135,12 +135,12 @@ def report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
         out.write(f"  Appels à passer : {folder.show(calls)}\n")
     for job, reason in outcome.failed:
         customer = job.reminder.customer
-        out.write(f"  Échec : {customer.name} ({_code(job.reminder.company, customer.code)}) : {reason}\n")
+        out.write(f"  Échec : {who(customer.name, job.reminder.company, customer.code)} : {reason}\n")
     for job, reason in outcome.uncertain:
         customer = job.reminder.customer
         out.write(
-            f"  Incertain : {customer.name} ({_code(job.reminder.company, customer.code)}) : {reason} ; il "
-            "n'est pas renvoyé sans « envoyer --renvoyer-incertains ».\n"
+            f"  Incertain : {who(customer.name, job.reminder.company, customer.code)} : {reason} ; il n'est "
+            "pas renvoyé sans « envoyer --renvoyer-incertains ».\n"
         )
     if outcome.stopped:
         out.write(f"Envoi arrêté : {outcome.stopped}\n")
@@ -180,9 +180,10 @@ def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | N
     out.write(f"Proposition archivée : {folder.show(target)} (compte rendu : {folder.show(report)}).\n")
 
 
-def _code(company: str, code: str) -> str:
-    """« C12 », or « LYON C12 » with [[societes]]: the same code may be two companies' customers."""
-    return f"{company} {code}" if company else code
+def who(name: str, company: str, code: str) -> str:
+    """« Garage Lemoine (C12) », « Garage Lemoine (LYON C12) » with [[societes]]: a code may be two
+    companies' customers."""
+    return f"{name} ({company} {code})" if company else f"{name} ({code})"
 
 
 STATUS_LABELS = {

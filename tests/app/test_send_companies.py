@@ -8,6 +8,8 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -93,10 +95,9 @@ def test_two_companies_two_letterheads_two_bundles_two_sequences(group, tmp_path
     assert list(rows) == [("LYON", "C1"), ("LYON", "C3"), ("PARIS", "C2"), ("PARIS", "C4"), ("PARIS", "C1")]
     # C1 of LYON owes FA-001 less the 200 it paid on it; C1 of PARIS owes its own FA-001, 3 days late
     # (its 300 paid FA-009, PARIS's oldest, never LYON's FA-001 of the same due date).
-    assert (rows["LYON", "C1"]["Client"], rows["LYON", "C1"]["Total échu"], rows["LYON", "C1"]["À relancer"]) == (
-        "Boulangerie Martin", 1000, "Oui",
-    )  # fmt: skip
-    assert (rows["PARIS", "C1"]["Client"], rows["PARIS", "C1"]["Total échu"], rows["PARIS", "C1"]["Motif"]) == (
+    lyon, paris = rows["LYON", "C1"], rows["PARIS", "C1"]
+    assert (lyon["Client"], lyon["Total échu"], lyon["À relancer"]) == ("Boulangerie Martin", 1000, "Oui")
+    assert (paris["Client"], paris["Total échu"], paris["Motif"]) == (
         "Boulangerie Martin Paris", 500, "Trop tôt : prochaine relance (niveau 1) possible le 27/11/2026",
     )  # fmt: skip
     assert rows["LYON", "C3"]["Total échu"] == 800  # its credit note nets LYON's invoice only
@@ -169,7 +170,7 @@ def test_a_wrong_iban_of_one_company_stops_the_lot_and_names_it(group):
                         encoding="utf-8")  # fmt: skip
     assert run(folder, "preparer", "-q")[0] == 0
     validate(folder / "output" / "proposition_2026-11-23.xlsx")
-    code, out, err = run(folder, "envoyer", "--oui")
+    code, _, err = run(folder, "envoyer", "--oui")
     assert code == 1
     assert (
         "La clé iban de la société PARIS ([[societes]]) de relance.toml ne va pas "
@@ -184,10 +185,53 @@ def test_a_row_naming_no_company_stops_the_preparation(group):
     payments = folder / "input" / "reglements.csv"
     payments.write_text(payments.read_text(encoding="utf-8") + "20/11/2026;C4;50,00;;MARSEILLE\r\n",
                         encoding="utf-8")  # fmt: skip
-    code, out, err = run(folder, "preparer")
+    code, _, err = run(folder, "preparer")
     assert code == 1
     assert (
         "reglements.csv, ligne 5, colonne « Société » : « MARSEILLE » n'est le code d'aucune société de "
         "relance.toml (LYON, PARIS)" in err
     )
     assert not (folder / "output" / "proposition_2026-11-23.xlsx").exists()
+
+
+def test_simulation_status_and_cancel_with_per_company_files(group):
+    folder, inbox = group
+    assert run(folder, "preparer", "-q")[0] == 0
+    validate(folder / "output" / "proposition_2026-11-23.xlsx")
+    code, out, err = run(folder, "envoyer", "--simulation")
+    assert code == 0, err
+    simulation = folder / "output" / "simulation"
+    assert {p.name for p in simulation.glob("courriers_*")} == {
+        "courriers_LYON_2026-11-23.pdf", "courriers_PARIS_2026-11-23.pdf",
+    }  # fmt: skip
+    senders = {
+        p.name: str(BytesParser(policy=policy.default).parsebytes(p.read_bytes())["From"])
+        for p in simulation.glob("*.eml")
+    }
+    assert senders == {
+        "001_LYON_C1_niveau-1.eml": "Service comptabilité <compta@lyon.example>",
+        "004_PARIS_C4_niveau-1.eml": "Comptabilité Paris <compta@groupe.example>",
+    }
+    assert inbox.received == []
+    with Journal.open(folder / "output" / "journal.sqlite") as journal:
+        assert journal.lots() == []
+
+    assert run(folder, "envoyer", "--oui")[0] == 0
+    code, out, _ = run(folder, "etat")
+    assert code == 0 and "2026-11-23-1" in out
+    code, out, _ = run(folder, "annuler", "2026-11-23-1", "--oui")
+    assert code == 0
+    for company in ("LYON", "PARIS"):
+        assert (
+            f"  output/courriers_{company}_2026-11-23.pdf renommé "
+            f"courriers_{company}_2026-11-23_ANNULE.pdf : ne l'imprimez pas.\n"
+        ) in out
+    assert "  - Boulangerie Martin (LYON C1) : compta@martin.example\n" in out
+    rows = clients(_prepared(folder))
+    assert (rows["LYON", "C1"]["Niveau"], rows["LYON", "C1"]["Nb relances"]) == (1, None)
+
+
+def _prepared(folder: Path) -> Path:
+    """A new proposal after the cancellation: its letters no longer count."""
+    assert run(folder, "preparer", "-q")[0] == 0
+    return max((folder / "output").glob("proposition_2026-11-23*.xlsx"))
