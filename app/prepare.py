@@ -18,6 +18,8 @@ from app.folder import Folder
 from app.rates import with_needed_rates
 from journal import read_letters
 from models.calendar import DayCounter
+from models.companies import company_key
+from models.filters import Filters
 from models.group import letters_of, merge
 from models.proposal import Proposal, build_proposal
 from models.records import ZERO
@@ -65,22 +67,33 @@ def current_proposal(
         len(exports.frames.customers),
     )
     counter = _day_counter(settings, invoices, today)
-    if settings.companies:  # each company as the simple case of one, then one proposal of them all
-        proposal = merge(
-            [(code, _proposal(Exports(frames, (), exports.files), letters_of(letters, code), settings, today,
-                              counter))
-             for code, frames in split_frames(exports.frames, settings)],
-            settings,
-        )  # fmt: skip
+    if settings.companies:
+        proposal = _companies(exports, letters, settings, today, counter)
     else:
         proposal = _proposal(exports, letters, settings, today, counter)
     anomalies = exports.anomalies + proposal.anomalies
     return replace(proposal, anomalies=anomalies, files=exports.files_report), files
 
 
-def _proposal(
+def _companies(
     exports: Exports, letters: Sequence[Letter], settings: Settings, today: date, counter: DayCounter
 ) -> Proposal:
+    """[[societes]]: each company as the simple case of one, then one proposal of them all; a filter on
+    the company (`--societe`, [filtres] societe) chooses which companies are prepared."""
+    wanted = {company_key(code) for code in settings.filters.companies}
+    scope = replace(settings.filters, companies=())
+    parts = []
+    for code, frames in split_frames(exports.frames, settings):
+        if not wanted or company_key(code) in wanted:
+            part = Exports(frames, (), exports.files)
+            parts.append((code, _proposal(part, letters_of(letters, code), settings, today, counter, scope)))
+    return merge(parts, settings, today)
+
+
+def _proposal(
+    exports: Exports, letters: Sequence[Letter], settings: Settings, today: date, counter: DayCounter,
+    scope: Filters | None = None,
+) -> Proposal:  # fmt: skip
     return build_proposal(
         exports.frames.invoices,
         exports.frames.payments,
@@ -91,6 +104,7 @@ def _proposal(
         past=exports.past_reminders,
         has_clients_file=bool(exports.files.get("clients")),
         counter=counter,
+        scope=scope,
     )
 
 
@@ -146,6 +160,11 @@ def summary(prepared: Prepared, folder: Folder, out: TextIO, quiet: bool = False
             + ", ".join(f"niveau {level} : {n}" for level, n in sorted(levels.items()))
             + "\n"
         )
+        if proposal.settings.companies:  # [[societes]]: how many of each company
+            by_company = Counter(c.customer.company for c in chased)
+            out.write("  Par société : " + ", ".join(
+                f"{company.code} {by_company[company.code]}" for company in proposal.settings.companies
+            ) + "\n")  # fmt: skip
         out.write(
             "  Canaux : "
             + ", ".join(f"{CHANNELS[code].lower()} {n}" for code, n in sorted(channels.items()))

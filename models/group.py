@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import date
 
 from models.ageing import AgeingRow
 from models.proposal import Proposal
@@ -23,11 +24,10 @@ def letters_of(letters: Iterable[Letter], code: str) -> list[Letter]:
     return [letter for letter in letters if letter.company in (code, "")]
 
 
-def merge(parts: Sequence[tuple[str, Proposal]], settings: Settings) -> Proposal:
+def merge(parts: Sequence[tuple[str, Proposal]], settings: Settings, today: date) -> Proposal:
     """One proposal: the companies in the order of relance.toml, each one's customers in their usual order
-    (chased first, largest amount first); an anomaly every company found (a missing ECB rate) told once."""
-    if not parts:
-        raise ValueError("at least one company")
+    (chased first, largest amount first); an anomaly every company found (a missing ECB rate) told once.
+    Its scope is the settings' filters (a `--societe` filter chose the companies of `parts`)."""
     customers = tuple(
         replace(line, customer=_of(line.customer, code)) for code, part in parts for line in part.customers
     )
@@ -35,8 +35,7 @@ def merge(parts: Sequence[tuple[str, Proposal]], settings: Settings) -> Proposal
         AgeingRow(_of(row.customer, code), row.amounts) for code, part in parts for row in part.ageing
     )
     anomalies = tuple(dict.fromkeys(anomaly for _, part in parts for anomaly in part.anomalies))
-    first = parts[0][1]
-    return Proposal(first.reference_date, customers, anomalies, ageing, settings, first.scope, first.files)
+    return Proposal(today, customers, anomalies, ageing, settings, settings.filters)
 
 
 def part_of(proposal: Proposal, code: str) -> Proposal:

@@ -90,6 +90,7 @@ def test_two_companies_two_letterheads_two_bundles_two_sequences(group, tmp_path
     folder, inbox = group
     code, out, err = run(folder, "preparer")
     assert code == 0, err
+    assert "  Par société : LYON 2, PARIS 2\n" in out
     proposal = folder / "output" / "proposition_2026-11-23.xlsx"
     rows = clients(proposal)
     assert list(rows) == [("LYON", "C1"), ("LYON", "C3"), ("PARIS", "C2"), ("PARIS", "C4"), ("PARIS", "C1")]
@@ -235,3 +236,12 @@ def _prepared(folder: Path) -> Path:
     """A new proposal after the cancellation: its letters no longer count."""
     assert run(folder, "preparer", "-q")[0] == 0
     return max((folder / "output").glob("proposition_2026-11-23*.xlsx"))
+
+
+def test_the_societe_filter_prepares_the_companies_it_names(group):
+    folder, _ = group
+    code, _, err = run(folder, "preparer", "-q", "--societe", "paris")
+    assert code == 0, err
+    proposal = folder / "output" / "proposition_2026-11-23.xlsx"
+    assert list(clients(proposal)) == [("PARIS", "C2"), ("PARIS", "C4"), ("PARIS", "C1")]
+    assert {row["Société"] for row in table(proposal, "Factures")} == {"PARIS"}

@@ -2,8 +2,6 @@
 
 from dataclasses import replace
 
-import pytest
-
 from models.group import letters_of, merge, part_of
 from models.proposal import build_proposal
 from models.records import Anomaly
@@ -31,7 +29,7 @@ def test_the_same_customer_and_invoice_number_in_two_companies_follow_their_own_
     lyon_letter = replace(sent(1, "2026-10-20", "F1"), company="LYON")
     lyon = propose("LYON", [invoice("F1", "100", due="2026-09-01")], [lyon_letter])
     paris = propose("PARIS", [invoice("F1", "300", due="2026-10-01")], [lyon_letter])
-    proposal = merge([("LYON", lyon), ("PARIS", paris)], GROUP)
+    proposal = merge([("LYON", lyon), ("PARIS", paris)], GROUP, TODAY)
     assert [(c.customer.company, c.customer.code, c.level, c.total_due) for c in proposal.customers] == [
         ("LYON", "C1", 2, 100), ("PARIS", "C1", 1, 300),  # PARIS's F1 was never reminded
     ]  # fmt: skip
@@ -41,13 +39,12 @@ def test_the_same_customer_and_invoice_number_in_two_companies_follow_their_own_
 
 def test_a_customer_only_the_invoices_know_gets_its_company():
     paris = propose("PARIS", [invoice("F1", "300", customer="C7")], customers={})
-    (line,) = merge([("PARIS", paris)], GROUP).customers
+    (line,) = merge([("PARIS", paris)], GROUP, TODAY).customers
     assert (line.customer.code, line.customer.company) == ("C7", "PARIS")
 
 
 def test_an_anomaly_every_company_finds_is_told_once():
     missing = Anomaly("relance.toml", None, "[penalites] taux_bce", "", "Taux manquant")
     parts = [(code, replace(propose(code, []), anomalies=(missing,))) for code in ("LYON", "PARIS")]
-    assert merge(parts, GROUP).anomalies == (missing,)
-    with pytest.raises(ValueError):
-        merge([], GROUP)
+    assert merge(parts, GROUP, TODAY).anomalies == (missing,)
+    assert merge([], GROUP, TODAY).customers == ()  # a filter kept no company

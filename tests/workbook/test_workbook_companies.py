@@ -23,7 +23,7 @@ def two_companies():
     for code, amount in (("LYON", "100"), ("PARIS", "300")):
         customers = {"C1": customer("C1", company=code)}
         parts.append((code, build_proposal([invoice("F1", amount)], (), customers, (), GROUP, TODAY)))
-    return merge(parts, GROUP)
+    return merge(parts, GROUP, TODAY)
 
 
 @pytest.fixture
