@@ -59,6 +59,17 @@ def plan_sending(
     return ignored, SendPlan(tuple(reminders), tuple(notes), ()), tuple(problems)
 
 
+def check_prepared_for(edited: EditedProposal, settings: Settings) -> None:
+    """A proposal prepared for one company is not sent for several, nor the other way round."""
+    if bool(edited.status.companies) != bool(settings.companies):
+        prepared = "pour plusieurs sociétés" if edited.status.companies else "pour une seule société"
+        now = "n'en a plus qu'une" if edited.status.companies else "en a maintenant plusieurs ([[societes]])"
+        raise RelanceError(
+            f"La proposition {edited.status.path.name} a été préparée {prepared} et relance.toml {now} : "
+            "lancez « preparer » pour en écrire une nouvelle."
+        )
+
+
 # --- what each company's letters need ----------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from app.companies import check_senders, identities, plan_sending, sender_problems
+from app.companies import check_prepared_for, check_senders, identities, plan_sending, sender_problems
 from app.config import RunConfig
 from app.deliver import Delivery, Job, deliver, file_stem
 from app.demo import check_sender, iban_problems
@@ -100,6 +100,7 @@ def _send(
             "ajoutez --oui pour envoyer."
         )
     edited = read_proposal(path)
+    check_prepared_for(edited, settings)
     key = lot_key(path, status)
     lot = lot_of(journal, key)
     if lot is not None and lot.status == "complete":

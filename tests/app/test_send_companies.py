@@ -245,3 +245,28 @@ def test_the_societe_filter_prepares_the_companies_it_names(group):
     proposal = folder / "output" / "proposition_2026-11-23.xlsx"
     assert list(clients(proposal)) == [("PARIS", "C2"), ("PARIS", "C4"), ("PARIS", "C1")]
     assert {row["Société"] for row in table(proposal, "Factures")} == {"PARIS"}
+
+
+def test_a_proposal_of_one_company_is_not_sent_once_there_are_several(group):
+    folder, inbox = group
+    settings = folder / "relance.toml"
+    several = settings.read_text(encoding="utf-8")
+    one = several.replace(COMPANIES, "").replace('nom = ""\n', 'nom = "Menuiserie Lefèvre SARL"\n', 1)
+    settings.write_text(one, encoding="utf-8")
+    for name in ("factures.xlsx", "reglements.csv"):  # one company's exports: no duplicate numbers
+        (folder / "input" / name).unlink()
+    (folder / "input" / "factures.csv").write_text(
+        "N° facture;Code client;Date facture;Échéance;Montant TTC\nFA-001;C4;01/09/2026;01/10/2026;100\n",
+        encoding="utf-8",
+    )
+    assert run(folder, "preparer", "-q")[0] == 0
+    validate(folder / "output" / "proposition_2026-11-23.xlsx")
+    settings.write_text(several, encoding="utf-8")
+    code, _, err = run(folder, "envoyer", "--oui")
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        "Erreur : La proposition proposition_2026-11-23.xlsx a été préparée pour une seule société et "
+        "relance.toml en a maintenant plusieurs ([[societes]]) : lancez « preparer » pour en écrire une "
+        "nouvelle."
+    )
+    assert inbox.received == []
