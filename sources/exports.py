@@ -229,6 +229,7 @@ class _Reading:
             self.close(sheet)
         seen = [invoices]
         ledger_invoices, named = [], {}
+        # With [[societes]], a FEC or a ledger export (no « Société » column) is not read: told below.
         for opened in self.files["fec"] if not companies else ():
             fec = read_fec(opened.path, lambda code: terms.get(code), default, settings.customer_accounts)
             self.anomalies.extend(fec.anomalies)
