@@ -46,7 +46,7 @@ def plan_sending(
         if code not in known:
             if part.customers:
                 problems.append(Problem(
-                    "0", f"La proposition relance des clients de la société {code}, qui n'est plus dans "
+                    "0", f"La proposition a des clients de la société {code}, qui n'est plus dans "
                     "relance.toml ([[societes]]) : remettez-la, ou préparez une nouvelle proposition."))
             continue
         lines = part_of(current, code)
