@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.folder import Folder
+from app.lots import who
 from journal import LOT_CANCELLED, SENT, Journal, ReminderRow
 from models.errors import RelanceError
 
@@ -45,14 +46,15 @@ def cancel(
     if sent:
         out.write("Ces emails étaient déjà partis (ils ne peuvent pas être rappelés) :\n")
         for row in sent:
-            out.write(f"  - {row.customer_name} ({row.customer_code}) : {_address(row)}\n")
+            out.write(f"  - {who(row.customer_name, row.company, row.customer_code)} : {_address(row)}\n")
     if written:
         out.write(
             "Ces emails avaient été écrits en fichiers .eml : ne les envoyez pas s'ils ne sont pas partis :\n"
         )
         for row in written:
             files = ", ".join(name for part in row.parts for name in part.files if name.endswith(".eml"))
-            out.write(f"  - {row.customer_name} ({row.customer_code}) : {_address(row)} ({files})\n")
+            customer = who(row.customer_name, row.company, row.customer_code)
+            out.write(f"  - {customer} : {_address(row)} ({files})\n")
     return True
 
 

@@ -19,6 +19,7 @@ from app.demo import needs_setup
 from app.folder import Folder
 from app.options import SendOptions
 from journal import Journal
+from models.companies import senders
 
 log = logging.getLogger("relance")
 
@@ -47,7 +48,7 @@ def run(
     """The exit code and a few counts for the journal's list of runs."""
     command = request.command
     settings = config.settings
-    if command == "suivant" and ask is not None and needs_setup(folder, settings.company):
+    if command == "suivant" and ask is not None and any(needs_setup(folder, c) for c in senders(settings)):
         # The first double-click: no sender of one's own yet (or the demo's), or no .env.
         out.write(
             "Relance n'est pas encore configurée pour votre société (l'expéditeur des lettres, l'envoi "

@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any
 from pypdf import PdfWriter
 from pypdf.errors import PyPdfError
 
+from app.companies import company_for, logo_path, mail_for
 from app.folder import Folder, inside
 from app.progress import progress
 from journal import Journal
@@ -77,8 +78,8 @@ class Outcome:
     uncertain: list[tuple[Job, str]] = field(default_factory=list)  # may have left: never resent silently
     emails: int = 0
     eml_files: list[Path] = field(default_factory=list)
-    bundle: Path | None = None
-    calls: Path | None = None
+    bundles: list[Path] = field(default_factory=list)  # one per company ([[societes]]), else one at most
+    call_lists: list[Path] = field(default_factory=list)
     stopped: str = ""  # why sending stopped early (SMTP login refused mid-run)
     done: dict[Job, set[str]] = field(default_factory=dict)  # the channels each job delivered
 
@@ -97,15 +98,20 @@ class Delivery:
     identity: Identity  # the sender of .eml files
     journal: Journal | None  # None: a simulation, nothing recorded
     now: Callable[[], datetime]
+    identities: Mapping[str, Identity] = field(default_factory=dict)  # [[societes]]: each company's sender
+
+    def sender(self, job: Job) -> Identity:
+        return self.identities.get(job.reminder.company, self.identity)
 
 
 def file_stem(index: int, reminder: Sendable) -> str:
-    """« 007_CL0006_niveau-3 », « 008_CL0002_devis-D-2026-014 »: sortable, and safe on every file system
-    (for the lot's own folder)."""
+    """« 007_CL0006_niveau-3 », « 008_CL0002_devis-D-2026-014 » (« 007_LYON_CL0006_niveau-3 » with
+    [[societes]]): sortable, and safe on every file system (for the lot's own folder)."""
+    company = f"{_safe(reminder.company) or 'societe'}_" if reminder.company else ""
     code = _safe(reminder.customer.code) or "client"
     if isinstance(reminder, QuoteReminder):
-        return f"{index:03d}_{code}_devis-{_safe(reminder.quote.number) or 'sans-numero'}"
-    return f"{index:03d}_{code}_niveau-{reminder.level.number}"
+        return f"{index:03d}_{company}{code}_devis-{_safe(reminder.quote.number) or 'sans-numero'}"
+    return f"{index:03d}_{company}{code}_niveau-{reminder.level.number}"
 
 
 def attachment_name(reminder: Sendable, settings: Settings, day: date) -> str:
@@ -116,7 +122,7 @@ def attachment_name(reminder: Sendable, settings: Settings, day: date) -> str:
         kind = f"Devis_{_safe(reminder.quote.number)}".rstrip("_")
     else:
         kind = "Mise_en_demeure" if reminder.level.number == settings.last_level else "Relance"
-    company = _safe(settings.company.name)
+    company = _safe(company_for(settings, reminder).name)
     return f"{kind}_{company}_{day.isoformat()}.pdf" if company else f"{kind}_{day.isoformat()}.pdf"
 
 
@@ -132,12 +138,14 @@ def deliver(jobs: Sequence[Job], how: Delivery) -> Outcome:
         letters = _letters(jobs, how, Path(profiles), outcome)
     ready = {job: files for job, files in letters.items() if _checked(job, files, how, outcome)}
     if not _emails([j for j in jobs if j.email and j in ready], ready, how, outcome):
-        post = sorted((j for j in jobs if j.post and j in ready), key=lambda j: j.stem)
-        if post:
-            _bundle(post, ready, how, outcome)
-        calls = [j for j in jobs if j.call]
-        if calls:
-            _calls(calls, how, outcome)
+        # One print bundle and one call list per company: each goes to its own letterbox and phone.
+        for company, chosen in _by_company(jobs):
+            post = sorted((j for j in chosen if j.post and j in ready), key=lambda j: j.stem)
+            if post:
+                _bundle(post, ready, how, outcome, company)
+            calls = [j for j in chosen if j.call]
+            if calls:
+                _calls(calls, how, outcome, company)
     outcome.sent = [job for job in jobs if outcome.done.get(job, set()) >= job.parts]
     return outcome
 
@@ -160,9 +168,10 @@ def _letters(jobs: Sequence[Job], how: Delivery, profiles: Path, outcome: Outcom
         template = template_path(how.folder.templates, job.reminder.level)
         for suffix, postal_copy, roles in _copies(job, uses_field(template, "copie_postale")):
             target = how.out_dir / f"{job.stem}{suffix}.docx"
+            company = company_for(how.settings, job.reminder)
             fields = _fields(job, how, postal_copy=postal_copy)
             try:
-                render_letter(template, fields, target)
+                render_letter(template, fields, target, logo=logo_path(how.folder, company))
             except OSError as error:
                 raise write_error(error, how.folder.show(how.out_dir)) from None
             docx[target] = (job, roles)
@@ -188,7 +197,7 @@ def _letters(jobs: Sequence[Job], how: Delivery, profiles: Path, outcome: Outcom
 
 def _fields(job: Job, how: Delivery, *, postal_copy: bool = False) -> dict[str, Any]:
     """The fields of the reminder's templates: an invoice reminder's, or a quote follow-up's own."""
-    reminder, company = job.reminder, how.settings.company
+    reminder, company = job.reminder, company_for(how.settings, job.reminder)
     if isinstance(reminder, QuoteReminder):
         return quote_fields(reminder, company, how.letter_date, how.reference_date, postal_copy=postal_copy)
     return template_fields(reminder, company, how.letter_date, how.reference_date, postal_copy=postal_copy)
@@ -221,11 +230,14 @@ def _checked(job: Job, files: _Files, how: Delivery, outcome: Outcome) -> bool:
 def _invoice_copies(reminder: Sendable, folder: Folder) -> list[Path]:
     """A copy of each invoice found in input/factures_pdf/ (by its number), or of the quote found in
     input/devis_pdf/, checked to open as a PDF and to stay inside that folder whatever the number says
-    (« ../../secret »)."""
+    (« ../../secret »). With [[societes]], in the company's own subfolder (input/factures_pdf/<code>/),
+    for two companies may number alike."""
     if isinstance(reminder, QuoteReminder):
         numbers, directory = [reminder.quote.number], folder.quote_pdfs
     else:
         numbers, directory = [invoice.number for invoice in reminder.invoices], folder.invoice_pdfs
+    if reminder.company:
+        directory = directory / _safe(reminder.company)
     found = []
     for number in numbers:
         for name in dict.fromkeys((number, _safe(number))):
@@ -271,8 +283,9 @@ def _emails(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcom
             target = how.out_dir / f"{job.stem}.eml"
             # Its file settles it after a crash: written whole (temporary name, then renamed) or not at all.
             _part_start(job, "email", [how.folder.show(target)], how)
+            sender = how.sender(job)
             try:
-                write_eml(email, target, how.identity.address, how.identity.name, how.identity.reply_to)
+                write_eml(email, target, sender.address, sender.name, sender.reply_to)
             except OSError as error:
                 problem = write_error(error, how.folder.show(how.out_dir))
                 _fail_part(job, "email", problem.message, how, outcome)
@@ -282,7 +295,17 @@ def _emails(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcom
             outcome.emails += 1
         return False
     log.info("Envoi de %d email(s) par %s", len(messages), how.mail.host)
-    with Mailer(how.mail) as mailer:
+    for company, chosen in _by_company([job for job, _ in messages]):
+        mail = mail_for(how.mail, how.sender(chosen[0])) if company else how.mail
+        jobs_of = set(chosen)
+        if _send([(job, email) for job, email in messages if job in jobs_of], mail, how, outcome):
+            return True
+    return False
+
+
+def _send(messages: list[tuple[Job, Email]], mail: MailSettings, how: Delivery, outcome: Outcome) -> bool:
+    """Send the emails of one sender through one connection; True when sending had to stop."""
+    with Mailer(mail) as mailer:
         for job, email in progress(messages, "Envoi des emails"):
             handed: list[bool] = []
 
@@ -309,10 +332,26 @@ def _emails(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcom
     return False
 
 
-def _bundle(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcome: Outcome) -> None:
-    """All postal letters of the lot, each followed by its invoice copies, in one PDF to print."""
+def _by_company(jobs: Sequence[Job]) -> list[tuple[str, list[Job]]]:
+    """The jobs of each company, companies in the order they first come ("" with one company)."""
+    found: dict[str, list[Job]] = {}
+    for job in jobs:
+        found.setdefault(job.reminder.company, []).append(job)
+    return list(found.items())
+
+
+def _name(kind: str, company: str, day: date) -> str:
+    """« courriers_2026-12-02 », « courriers_LYON_2026-12-02 » with [[societes]]."""
+    middle = f"{_safe(company) or 'societe'}_" if company else ""
+    return f"{kind}_{middle}{day.isoformat()}"
+
+
+def _bundle(
+    jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcome: Outcome, company: str = ""
+) -> None:
+    """All postal letters of the lot (of one company), each followed by its invoice copies, in one PDF."""
     directory = how.out_dir if how.journal is None else how.folder.output
-    target = how.folder.free_path(directory, f"courriers_{how.letter_date.isoformat()}", ".pdf")
+    target = how.folder.free_path(directory, _name("courriers", company, how.letter_date), ".pdf")
     shown = how.folder.show(target)
     for job in jobs:
         _part_start(job, "courrier", [shown], how)
@@ -334,16 +373,16 @@ def _bundle(jobs: Sequence[Job], ready: dict[Job, _Files], how: Delivery, outcom
                 job, "courrier", f"la liasse des courriers n'a pas pu être écrite ({error})", how, outcome
             )
         return
-    outcome.bundle = target
+    outcome.bundles.append(target)
     for job in jobs:
         letter = ready[job].post
         assert letter is not None
         _part_done(job, "courrier", [how.folder.show(letter), shown], how, outcome)
 
 
-def _calls(jobs: Sequence[Job], how: Delivery, outcome: Outcome) -> None:
+def _calls(jobs: Sequence[Job], how: Delivery, outcome: Outcome, company: str = "") -> None:
     directory = how.out_dir if how.journal is None else how.folder.output
-    target = how.folder.free_path(directory, f"appels_{how.letter_date.isoformat()}", ".xlsx")
+    target = how.folder.free_path(directory, _name("appels", company, how.letter_date), ".xlsx")
     shown = how.folder.show(target)
     for job in jobs:
         _part_start(job, "telephone", [shown], how)
@@ -354,7 +393,7 @@ def _calls(jobs: Sequence[Job], how: Delivery, outcome: Outcome) -> None:
         for job in jobs:
             _fail_part(job, "telephone", problem.message, how, outcome)
         raise problem from None
-    outcome.calls = target
+    outcome.call_lists.append(target)
     for job in jobs:
         _part_done(job, "telephone", [shown], how, outcome)
 
@@ -397,4 +436,5 @@ def _who(job: Job) -> str:
     what = f"niveau {reminder.level.number}"
     if isinstance(reminder, QuoteReminder):
         what = f"devis {reminder.quote.number}, relance n° {reminder.number}"
-    return f"{reminder.customer.name} ({reminder.customer.code}), {what}, {reminder.channel}"
+    company = f"{reminder.company} " if reminder.company else ""
+    return f"{reminder.customer.name} ({company}{reminder.customer.code}), {what}, {reminder.channel}"

@@ -28,17 +28,18 @@ class Todo:
     parts: frozenset[str]
 
 
-def _key(reminder: Sendable) -> tuple[str, str]:
-    """What a reminder is in its lot: one per customer for invoices, one per quote for quote follow-ups."""
+def _key(reminder: Sendable) -> tuple[str, str, str]:
+    """What a reminder is in its lot: one per customer for invoices, one per quote for quote follow-ups;
+    a customer or a quote is its company's ([[societes]]; "" with one company)."""
     if isinstance(reminder, QuoteReminder):
-        return ("devis", reminder.quote.number)
-    return ("facture", reminder.customer.code)
+        return ("devis", reminder.company, reminder.quote.number)
+    return ("facture", reminder.company, reminder.customer.code)
 
 
-def _row_key(row: ReminderRow) -> tuple[str, str]:
+def _row_key(row: ReminderRow) -> tuple[str, str, str]:
     if row.kind == "devis":
-        return ("devis", row.invoices[0].number if row.invoices else "")
-    return ("facture", row.customer_code)
+        return ("devis", row.company, row.invoices[0].number if row.invoices else "")
+    return ("facture", row.company, row.customer_code)
 
 
 def lot_of(journal: Journal | None, key: str) -> LotRow | None:
@@ -103,7 +104,7 @@ def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[str]
     """The quotes an earlier run of this lot planned a follow-up for (their numbers)."""
     if journal is None or lot is None:
         return frozenset()
-    return frozenset(key for kind, key in map(_row_key, journal.reminders(lot.id)) if kind == "devis")
+    return frozenset(key for kind, _, key in map(_row_key, journal.reminders(lot.id)) if kind == "devis")
 
 
 def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
@@ -115,7 +116,7 @@ def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
     for row in rows:
         email = row.part("email")
         address = email.recipient if email else ""
-        out.write(f"  - {row.customer_name} ({row.customer_code}), email {address}\n")
+        out.write(f"  - {who(row.customer_name, row.company, row.customer_code)}, email {address}\n")
 
 
 def plan_reminder(journal: Journal, lot_id: str, reminder: Sendable, now: datetime) -> int:
@@ -141,6 +142,7 @@ def plan_reminder(journal: Journal, lot_id: str, reminder: Sendable, now: dateti
         now,
         proposed_level=reminder.proposed_level or None,
         recipients=recipients,
+        company=reminder.company,
     )
 
 
@@ -154,25 +156,26 @@ def report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
         )
     elif outcome.emails:
         out.write(f"  {outcome.emails} email(s) envoyé(s).\n")
-    if outcome.bundle:
-        out.write(f"  Courriers à imprimer et poster : {folder.show(outcome.bundle)}\n")
-    if outcome.calls:
-        out.write(f"  Appels à passer : {folder.show(outcome.calls)}\n")
+    for bundle in outcome.bundles:  # one per company with [[societes]]
+        out.write(f"  Courriers à imprimer et poster : {folder.show(bundle)}\n")
+    for calls in outcome.call_lists:
+        out.write(f"  Appels à passer : {folder.show(calls)}\n")
     for job, reason in outcome.failed:
-        customer = job.reminder.customer
-        out.write(f"  Échec : {customer.name} ({customer.code}){_quote(job.reminder)} : {reason}\n")
+        out.write(f"  Échec : {_who(job.reminder)} : {reason}\n")
     for job, reason in outcome.uncertain:
-        customer = job.reminder.customer
         out.write(
-            f"  Incertain : {customer.name} ({customer.code}){_quote(job.reminder)} : {reason} ; "
-            "il n'est pas renvoyé sans « envoyer --renvoyer-incertains ».\n"
+            f"  Incertain : {_who(job.reminder)} : {reason} ; il n'est pas renvoyé sans "
+            "« envoyer --renvoyer-incertains ».\n"
         )
     if outcome.stopped:
         out.write(f"Envoi arrêté : {outcome.stopped}\n")
 
 
-def _quote(reminder: Sendable) -> str:
-    return f", devis {reminder.quote.number}" if isinstance(reminder, QuoteReminder) else ""
+def _who(reminder: Sendable) -> str:
+    """The customer of a reminder, and the quote of a quote follow-up."""
+    customer = reminder.customer
+    quote = f", devis {reminder.quote.number}" if isinstance(reminder, QuoteReminder) else ""
+    return who(customer.name, reminder.company, customer.code) + quote
 
 
 def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | None, out: TextIO) -> None:
@@ -197,7 +200,8 @@ def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | N
             continue
         lowered = row.proposed_level and row.proposed_level != row.level
         lines.append(
-            f"{row.customer_code} {row.customer_name} : niveau {row.level}"
+            (f"{row.company} " if row.company else "")
+            + f"{row.customer_code} {row.customer_name} : niveau {row.level}"
             + (f" (proposé : {row.proposed_level})" if lowered else "")
             + f", {CHANNELS[row.channel]}"
         )
@@ -219,6 +223,12 @@ def _parts(row: ReminderRow) -> list[str]:
             + (f" — {files}" if files else "")
         )
     return lines
+
+
+def who(name: str, company: str, code: str) -> str:
+    """« Garage Lemoine (C12) », « Garage Lemoine (LYON C12) » with [[societes]]: a code may be two
+    companies' customers."""
+    return f"{name} ({company} {code})" if company else f"{name} ({code})"
 
 
 STATUS_LABELS = {

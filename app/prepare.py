@@ -19,14 +19,18 @@ from app.quotes import current_quotes
 from app.rates import with_needed_rates
 from journal import read_letters, read_quote_history
 from models.calendar import DayCounter
+from models.companies import company_key
+from models.filters import Filters
+from models.group import letters_of, merge
 from models.proposal import Proposal, build_proposal
 from models.quotes import QuoteHistory
 from models.records import ZERO
 from models.sequence import Letter
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
-from sources import read_exports
+from sources import Exports, read_exports
 from sources.calendar import french_holidays
+from sources.companies import split_frames
 from workbook.writer import write_proposal
 
 log = logging.getLogger("relance")
@@ -64,32 +68,57 @@ def current_proposal(
         "  %d factures, %d règlements, %d clients lus",
         len(invoices),
         len(exports.frames.payments),
-        len(exports.customers),
+        len(exports.frames.customers),
     )
     counter = _day_counter(settings, invoices, today)
-    has_clients_file = bool(exports.files.get("clients"))
-    proposal = build_proposal(
-        invoices,
-        exports.frames.payments,
-        exports.customers,
-        letters,
-        settings,
-        today,
-        past=exports.past_reminders,
-        has_clients_file=has_clients_file,
-        counter=counter,
-    )
+    if settings.companies:
+        proposal = _companies(exports, letters, settings, today, counter)
+    else:
+        proposal = _proposal(exports, letters, settings, today, counter)
     anomalies = exports.anomalies + proposal.anomalies
     reports = exports.files_report
     quotes = current_quotes(
         folder, settings, today, exports.customers, quote_history or {},
-        counter=counter, scope=proposal.scope, has_clients_file=has_clients_file,
+        counter=counter, scope=proposal.scope, has_clients_file=bool(exports.files.get("clients")),
     )  # fmt: skip
     if quotes is not None:
         anomalies += quotes.anomalies
         reports = {**reports, **quotes.files_report}
         files += quotes.files
     return replace(proposal, anomalies=anomalies, files=reports, quotes=quotes), files
+
+
+def _companies(
+    exports: Exports, letters: Sequence[Letter], settings: Settings, today: date, counter: DayCounter
+) -> Proposal:
+    """[[societes]]: each company as the simple case of one, then one proposal of them all; a filter on
+    the company (`--societe`, [filtres] societe) chooses which companies are prepared."""
+    wanted = {company_key(code) for code in settings.filters.companies}
+    scope = replace(settings.filters, companies=())
+    parts = []
+    for code, frames in split_frames(exports.frames, settings):
+        if not wanted or company_key(code) in wanted:
+            part = Exports(frames, (), exports.files)
+            parts.append((code, _proposal(part, letters_of(letters, code), settings, today, counter, scope)))
+    return merge(parts, settings, today)
+
+
+def _proposal(
+    exports: Exports, letters: Sequence[Letter], settings: Settings, today: date, counter: DayCounter,
+    scope: Filters | None = None,
+) -> Proposal:  # fmt: skip
+    return build_proposal(
+        exports.frames.invoices,
+        exports.frames.payments,
+        exports.customers,
+        letters,
+        settings,
+        today,
+        past=exports.past_reminders,
+        has_clients_file=bool(exports.files.get("clients")),
+        counter=counter,
+        scope=scope,
+    )
 
 
 def _earliest_due(invoices: pd.DataFrame, today: date) -> date | None:
@@ -146,6 +175,11 @@ def summary(prepared: Prepared, folder: Folder, out: TextIO, quiet: bool = False
             + ", ".join(f"niveau {level} : {n}" for level, n in sorted(levels.items()))
             + "\n"
         )
+        if proposal.settings.companies:  # [[societes]]: how many of each company
+            by_company = Counter(c.customer.company for c in chased)
+            out.write("  Par société : " + ", ".join(
+                f"{company.code} {by_company[company.code]}" for company in proposal.settings.companies
+            ) + "\n")  # fmt: skip
         out.write(
             "  Canaux : "
             + ", ".join(f"{CHANNELS[code].lower()} {n}" for code, n in sorted(channels.items()))

@@ -11,7 +11,7 @@ from app.folder import Folder
 from models.calendar import DayCounter
 from models.filters import Filters
 from models.quotes import QuoteHistory, QuoteProposal, follow_ups
-from models.records import Customer
+from models.records import Anomaly, Customer
 from models.settings import Settings
 from sources.quotes import quote_files, read_quotes
 
@@ -34,6 +34,15 @@ def current_quotes(
     paths = quote_files(folder.input)
     if not paths:
         return None
+    if settings.companies:
+        # Not yet: a quote would need its company (a « Société » column) to be sent on the right letterhead.
+        names = ", ".join(path.name for path in paths)
+        message = (
+            "Le suivi des devis n'est pas encore possible avec plusieurs sociétés ([[societes]] dans "
+            f"relance.toml) : {names} n'est pas lu et aucun devis n'est relancé."
+        )
+        log.warning(message)
+        return QuoteProposal((), (), (Anomaly(paths[0].name, None, "", "", message),))
     read = read_quotes(paths, settings)
     lines, anomalies = follow_ups(
         read.quotes, history, customers, settings.quotes, today,

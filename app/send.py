@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from app.companies import check_prepared_for, check_senders, identities, plan_sending, sender_problems
 from app.config import RunConfig
 from app.deliver import Delivery, Job, deliver, file_stem
 from app.demo import check_sender, iban_problems
@@ -28,9 +29,7 @@ from models.errors import RelanceError
 from models.problems import Problems
 from models.quote_sending import QuoteReminder, plan_quotes
 from models.records import ZERO
-from models.sending import plan_lot
 from models.text import plain_amount
-from workbook.edits import read_choices
 from workbook.quote_edits import read_quote_choices
 from workbook.reader import ROWS_HINT, read_proposal
 
@@ -88,7 +87,9 @@ def _send(
     assert status is not None
     if not status.validated:
         raise not_validated(folder, path, status.validated_cell, status.validated_value)
-    if not options.simulation:
+    if not options.simulation and settings.companies:
+        check_senders(folder, settings)
+    elif not options.simulation:
         check_sender(folder, settings.company)
     if not options.simulation and not options.yes and ask is None:
         raise RelanceError(
@@ -96,6 +97,7 @@ def _send(
             "ajoutez --oui pour envoyer."
         )
     edited = read_proposal(path)
+    check_prepared_for(edited, settings)
     key = lot_key(path, status)
     lot = lot_of(journal, key)
     if lot is not None and lot.status == "complete":
@@ -105,15 +107,13 @@ def _send(
     letters = journal.letters() if journal else read_letters(folder.journal)
     history = journal.quote_history() if journal else read_quote_history(folder.journal)
     current, _ = current_proposal(folder, settings, today, letters, quote_history=history)
-    emails = {line.customer.code: line.customer.email for line in current.customers}
-    choices = read_choices(edited, settings, emails)
-    plan = plan_lot(current, choices.customers, choices.included, choices.shown_remaining, settings)
+    ignored, plan, wrong_cells = plan_sending(edited, current, settings)
     quote_choices = read_quote_choices(edited, settings)
     quote_plan = plan_quotes(current.quotes, quote_choices.quotes, quotes_in_lot(journal, lot))
-    for note in (*choices.ignored, *plan.notes, *quote_plan.notes):
+    for note in (*ignored, *plan.notes, *quote_plan.notes):
         out.write(f"  {note}\n")
     problems = sorted(
-        [*edited.problems, *choices.problems, *plan.problems, *quote_choices.problems, *quote_plan.problems],
+        [*edited.problems, *wrong_cells, *plan.problems, *quote_choices.problems, *quote_plan.problems],
         key=lambda p: p.where,
     )
     rows_moved = bool(edited.problems)
@@ -122,9 +122,13 @@ def _send(
     )
     letters_to_make = [t.reminder for t in todo if t.parts - {"telephone"}]
     levels = {r.level.number: r.level for r in letters_to_make if not isinstance(r, QuoteReminder)}.values()
-    problems += check_templates(folder.templates, levels) + iban_problems(folder, settings.company)
+    problems += check_templates(folder.templates, levels)
     if any(isinstance(r, QuoteReminder) for r in letters_to_make):
         problems += [p for p in check_quote_templates(folder.templates) if p not in problems]
+    if settings.companies:  # each company's IBAN and logo, for the companies that send letters
+        problems += sender_problems(folder, settings, {r.company for r in letters_to_make})
+    else:
+        problems += iban_problems(folder, settings.company)
     if problems:
         raise Problems(
             f"La proposition {folder.show(path)} ne peut pas être envoyée, rien n'est parti "
@@ -201,6 +205,7 @@ def _prepare_delivery(
         identity=config.identity,
         journal=journal,
         now=now,
+        identities=identities(config),
     )
 
 

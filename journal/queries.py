@@ -41,7 +41,7 @@ WHERE {_DELIVERED}
 GROUP BY ri.invoice
 """
 _LETTERS = f"""
-SELECT r.id, r.customer_code, substr(r.sent_at, 1, 10), r.level, ri.invoice
+SELECT r.id, r.customer_code, substr(r.sent_at, 1, 10), r.level, ri.invoice, r.company
 FROM reminders AS r JOIN reminder_invoices AS ri ON ri.reminder_id = r.id
 WHERE {_DELIVERED}
 ORDER BY r.sent_at, r.id, ri.rowid
@@ -56,7 +56,7 @@ GROUP BY ri.invoice
 
 _REMINDER_COLUMNS = (
     "r.id, r.lot_id, r.customer_code, r.customer_name, r.level, r.channel, r.recipient, "
-    "r.status, r.files, r.error, r.planned_at, r.sent_at, r.updated_at, r.proposed_level, r.kind"
+    "r.status, r.files, r.error, r.planned_at, r.sent_at, r.updated_at, r.proposed_level, r.kind, r.company"
 )
 
 
@@ -84,13 +84,16 @@ def quote_history(db: sqlite3.Connection) -> dict[str, QuoteHistory]:
 
 def letters(db: sqlite3.Connection) -> list[Letter]:
     """Every reminder that reached its customer, oldest first, as the sequence rule reads them."""
-    found: dict[int, tuple[str, date, int, list[str]]] = {}
-    for reminder_id, code, day, level, invoice in db.execute(_LETTERS):
+    found: dict[int, tuple[str, date, int, list[str], str]] = {}
+    for reminder_id, code, day, level, invoice, company in db.execute(_LETTERS):
         entry = found.get(reminder_id)
         if entry is None:
-            entry = found[reminder_id] = (code, date.fromisoformat(day), level, [])
+            entry = found[reminder_id] = (code, date.fromisoformat(day), level, [], company)
         entry[3].append(invoice)
-    return [Letter(code, day, level, tuple(numbers)) for code, day, level, numbers in found.values()]
+    return [
+        Letter(code, day, level, tuple(numbers), company)
+        for code, day, level, numbers, company in found.values()
+    ]
 
 
 def reminders(
@@ -139,7 +142,7 @@ def reminders(
 
 def _reminder(row: tuple, invoices: list[ReminderInvoice], parts: list[PartRow]) -> ReminderRow:
     (id_, lot_id, code, name, level, channel, recipient, status, files, error,
-     planned_at, sent_at, updated_at, proposed_level, kind) = row  # fmt: skip
+     planned_at, sent_at, updated_at, proposed_level, kind, company) = row  # fmt: skip
     return ReminderRow(
         id=id_,
         lot_id=lot_id,
@@ -158,6 +161,7 @@ def _reminder(row: tuple, invoices: list[ReminderInvoice], parts: list[PartRow])
         parts=tuple(parts),
         proposed_level=proposed_level,
         kind=kind,
+        company=company,
     )
 
 

@@ -98,6 +98,7 @@ class ReminderRow:
     parts: tuple[PartRow, ...] = ()
     proposed_level: int | None = None  # the level the sequence proposed (the accountant chose `level`)
     kind: str = "facture"  # "devis": a quote follow-up (its one invoice row is the quote)
+    company: str = ""  # [[societes]]: the code of the company it was sent for; "" with one company
 
     @property
     def by_email(self) -> bool:

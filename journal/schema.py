@@ -28,6 +28,10 @@ Version 3 adds `reminders.kind`: `facture` (an invoice reminder, every row befor
 amount and that number). Each kind has its own history: a quote follow-up never counts as an invoice
 reminder level, and an invoice reminder never as a quote follow-up.
 
+Version 4 adds `reminders.company`: the code of the `[[societes]]` company the reminder was sent for, ''
+with one company (and for every reminder written before): the dunning sequence of a customer is then its
+company's.
+
 The version is `PRAGMA user_version`; `MIGRATIONS[n]` brings a file from version n-1 to n.
 """
 
@@ -136,6 +140,9 @@ ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'facture' CHECK (kin
 CREATE INDEX reminders_kind ON reminders (kind)
 """
 
+# Version 4 ([[societes]]): one customer code in two companies is two customers to chase.
+_VERSION_4 = "ALTER TABLE reminders ADD COLUMN company TEXT NOT NULL DEFAULT ''"
+
 
 def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     def migrate(connection: sqlite3.Connection) -> None:
@@ -147,7 +154,7 @@ def _run(script: str) -> Callable[[sqlite3.Connection], None]:
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _run(_VERSION_1), 2: _run(_VERSION_2), 3: _run(_VERSION_3),
+    1: _run(_VERSION_1), 2: _run(_VERSION_2), 3: _run(_VERSION_3), 4: _run(_VERSION_4),
 }
 VERSION = max(MIGRATIONS)
 

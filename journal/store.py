@@ -137,11 +137,12 @@ class Journal:
         proposed_level: int | None = None,
         recipients: Mapping[str, str] | None = None,
         kind: str = "facture",
+        company: str = "",
     ) -> int:
         """Record a reminder to send (status planned) with its (number, amount due, level) invoices and
         one delivery per channel; `recipients` gives each channel's address (default: `recipient`).
         `kind` "devis": a quote follow-up, whose one "invoice" is the quote (its amount, the follow-up's
-        number as its level)."""
+        number as its level). `company`: the code of its [[societes]] company ("" with one company)."""
         invoices = list(invoices)
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
@@ -161,10 +162,10 @@ class Journal:
             self._lot_status(lot_id, expected=LOT_OPEN)
             cursor = db.execute(
                 "INSERT INTO reminders (lot_id, customer_code, customer_name, level, channel, "
-                "recipient, status, planned_at, updated_at, proposed_level, kind) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "recipient, status, planned_at, updated_at, proposed_level, kind, company) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [lot_id, customer_code, customer_name, level, channel, recipient, PLANNED,
-                 stamp, stamp, proposed_level, kind],
+                 stamp, stamp, proposed_level, kind, company],
             )  # fmt: skip
             reminder_id = cursor.lastrowid
             assert reminder_id is not None

@@ -139,9 +139,13 @@ def to_pdf(
         raise ValueError("two letters would write the same PDF")
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = {path: out_dir / f"{path.stem}.pdf" for path in docx_files}
-    for target in targets.values():
-        # A PDF left by an earlier run must not pass for this run's.
+    for source, target in targets.items():
+        # A PDF left by an earlier run must not pass for this run's; and the lock files a LibreOffice
+        # killed mid-conversion leaves beside its files (« .~lock.<name># ») would make the next one
+        # refuse to write that PDF. The lot's folder is Relance's own, and the run holds its lock.
         target.unlink(missing_ok=True)
+        for path in (target, source):
+            (path.parent / f".~lock.{path.name}#").unlink(missing_ok=True)
     if converter == "libreoffice":
         soffice = find_soffice()
         if soffice is None:

@@ -143,10 +143,11 @@ def _fields_of(template: Path, mtime: int, size: int) -> frozenset[str]:
     return frozenset(names)
 
 
-def render_letter(template: Path, fields: dict[str, Any], target: Path) -> None:
-    """Fill the Word template with the fields and save the letter to `target`."""
+def render_letter(template: Path, fields: dict[str, Any], target: Path, logo: Path | None = None) -> None:
+    """Fill the Word template with the fields and save the letter to `target`; `logo`: the sender's own
+    ([[societes]]), else the templates folder's."""
     doc = _open_docx(template)
-    logo = find_logo(template.parent)
+    logo = logo or find_logo(template.parent)
     try:
         filled = with_pictures(doc, fields, logo)  # reads the logo's size: a broken one fails here
     except (*IMAGE_ERRORS, OSError):  # the logo, replaced since the checks before sending

@@ -63,6 +63,7 @@ class QuoteReminder:
     line: QuoteLine
     channel: str  # "email" or "courrier"
     message: str = ""
+    company: str = ""  # [[societes]]: the code of the company it is sent for; "" with one company
 
     @property
     def quote(self) -> Quote:

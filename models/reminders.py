@@ -53,6 +53,7 @@ class Reminder:
     claims_penalties: bool = False
     proposed_level: int = 0  # what the sequence proposed; above `level` when the accountant lowered it
     previous: tuple[PreviousLetter, ...] = ()  # letters already sent about these invoices, oldest first
+    company: str = ""  # [[societes]]: the code of the company it is sent for; "" with one company
 
     @property
     def total(self) -> Decimal:

@@ -46,6 +46,7 @@ class Letter:
     date: date
     level: int
     invoices: tuple[str, ...]  # invoice numbers the letter listed
+    company: str = ""  # [[societes]]: the code of the company that sent it; "" with one company
 
 
 @dataclass(frozen=True, slots=True)

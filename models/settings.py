@@ -73,9 +73,15 @@ class Company:
     vat: str = ""  # intra-community VAT number
     legal_notice: str = ""  # any other mention for the footer, as written (« Membre d'une AGA… »)
     payment_link: str = ""  # a URL pattern with {numero}, {montant}, {client} (models.payment)
+    # Only in a [[societes]] block (models/companies.py): the value of the exports' « Société » column
+    # that names it, the sender of its emails (else .env's), its logo (else templates_word/logo.png).
+    code: str = ""
+    sender_address: str = ""
+    sender_name: str = ""
+    logo: str = ""
 
 
-_COMPANY_KEYS = {
+COMPANY_KEYS = {
     "nom": "name",
     "adresse": "address",
     "code_postal": "postal_code",
@@ -119,6 +125,9 @@ class Settings:
     # [fec] comptes_clients: the start of the customer accounts in a FEC or a ledger export
     customer_accounts: tuple[str, ...] = ("411",)
     quotes: QuoteRules = field(default_factory=QuoteRules)  # [devis]: following up expired quotes
+    # [[societes]]: several companies, each row's chosen by the exports' « Société » column
+    # (models/companies.py); empty: the one sender of [societe]
+    companies: tuple[Company, ...] = ()
 
     def level(self, number: int) -> Level | None:
         for level in self.levels:
@@ -133,7 +142,8 @@ class Settings:
 
 # Every name relance.toml may hold: a typo is refused with the closest of them, never silently ignored.
 SECTIONS = (
-    "relance", "societe", "penalites", "pdf", "niveaux", "filtres", "interface", "colonnes", "fec", "devis",
+    "relance", "societe", "societes", "penalites", "pdf", "niveaux", "filtres", "interface", "colonnes",
+    "fec", "devis",
 )
 RELANCE_KEYS = ("montant_minimum", "modes_exclus", "delai_paiement_defaut", "decompte", "region")
 INTERFACE_KEYS = ("ouvrir_proposition",)
@@ -199,6 +209,10 @@ def settings_from_mapping(
         checked[kind] = dict(mapping)
     kwargs["columns"] = checked
     kwargs["company"] = _company(_table(data, "societe", source), source)
+    if "societes" in data:
+        from models.companies import companies_from_list  # it builds on this module's Company
+
+        kwargs["companies"] = companies_from_list(data["societes"], kwargs["company"], source)
     pdf = _table(data, "pdf", source)
     _known_keys(pdf, "pdf", PDF_KEYS, source)
     if "convertisseur" in pdf:
@@ -287,15 +301,15 @@ def _bool(value: Any, key: str, source: str) -> bool:
 def _company(table: Mapping[str, Any], source: str) -> Company:
     values: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in _COMPANY_KEYS:
-            raise _unknown_key(source, "societe", key, _COMPANY_KEYS)
+        if key not in COMPANY_KEYS:
+            raise _unknown_key(source, "societe", key, COMPANY_KEYS)
         if key == "adresse":
             lines = [value] if isinstance(value, str) else value
             if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
                 raise _bad(source, "societe.adresse", 'une liste de lignes, par exemple ["12 rue Neuve"]')
             values["address"] = tuple(line for line in lines if line.strip())
         elif isinstance(value, str | int) and not isinstance(value, bool):
-            values[_COMPANY_KEYS[key]] = str(value).strip()
+            values[COMPANY_KEYS[key]] = str(value).strip()
         else:
             raise _bad(source, f"societe.{key}", "un texte entre guillemets")
     problem = link_problem(values["payment_link"]) if values.get("payment_link") else ""
@@ -438,7 +452,9 @@ def unknown_section(source: str, name: str, allowed: Iterable[str], prefix: str 
     """« la section [pfd] est inconnue : vouliez-vous dire [pdf] ? », or the list; `prefix`: "colonnes."."""
 
     def shown(section: str) -> str:
-        return "[[niveaux]]" if section == "niveaux" and not prefix else f"[{prefix}{section}]"
+        if section in ("niveaux", "societes") and not prefix:
+            return f"[[{section}]]"
+        return f"[{prefix}{section}]"
 
     allowed = list(allowed)
     head = f"Dans {source}, la section {shown(name)} est inconnue"
@@ -450,7 +466,7 @@ def unknown_section(source: str, name: str, allowed: Iterable[str], prefix: str 
 
 _KEYS_BY_SECTION = {
     "relance": RELANCE_KEYS,
-    "societe": tuple(_COMPANY_KEYS),
+    "societe": tuple(COMPANY_KEYS),
     "penalites": PENALTY_KEYS,
     "pdf": PDF_KEYS,
     "interface": INTERFACE_KEYS,

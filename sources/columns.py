@@ -30,6 +30,12 @@ def _field(key: str, *synonyms: str, required: bool = False) -> Field:
     return Field(key, required, synonyms)
 
 
+# The company of an invoice or a payment, read only with [[societes]] (sources/companies.py): it then
+# comes first of the optional fields, for « Société » also titles a customer's name in some exports.
+_COMPANY = _field("societe", "Société", "Code société", "Entité", "Établissement", "Société émettrice",
+                  "Company")
+_PER_COMPANY = ("factures", "reglements")
+
 # "Client" closes the list of name synonyms: when an export has both "Code client" and "Client",
 # the code takes "Code client" first (required fields are matched first) and "Client" is the name.
 FIELDS: dict[str, tuple[Field, ...]] = {
@@ -65,6 +71,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _field("statut", "Statut", "État", "Statut de paiement", "Statut facture", "État facture",
                "État de la facture", "Statut du paiement", "État du paiement", "Status",
                "Payment status"),
+        _COMPANY,
     ),
     "reglements": (
         _field("date", "Date règlement", "Date de règlement", "Date opération", "Date paiement",
@@ -78,6 +85,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                "Facture réglée", "Numéro facture", "Invoice"),
         _field("libelle", "Libellé", "Libelle opération", "Commentaire", "Description", "Label",
                "Note"),
+        _COMPANY,
     ),
     "clients": (
         _field("code", "Code client", "Code", "Code tiers", "Client", "N° client", "Compte",
@@ -200,6 +208,10 @@ def _wanted(kind: str, settings: Settings) -> tuple[_Wanted, ...]:
     if unknown:
         keys = [f.key for f in fields]
         raise unknown_key("relance.toml", f"la section [colonnes.{kind}]", unknown[0], keys)
+    if kind in _PER_COMPANY:
+        fields = tuple(f for f in fields if f is not _COMPANY)
+        if settings.companies:
+            fields = (_COMPANY, *fields)
     wanted = []
     for f in sorted(fields, key=lambda f: not f.required):  # stable: declared order kept
         titles = (overrides[f.key],) if f.key in overrides else f.synonyms

@@ -10,12 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from models.errors import RelanceError
+from models.problems import Problems
 from models.records import Anomaly, Customer, FileReport, Invoice, Payment
 from models.settings import Settings
 from models.terms import PaymentTerms, parse_terms
 from sources import to_records
 from sources.checks import Sheet
 from sources.columns import all_known_titles, find_layout, known_titles, recognise
+from sources.companies import CompanyColumn
 from sources.fec import is_fec, read_fec
 from sources.frames import (
     CUSTOMER_COLUMNS,
@@ -168,6 +170,8 @@ class _Reading:
         self.files, self.settings = files, settings
         self.anomalies: list[Anomaly] = []
         self.reports: dict[str, FileReport] = {}
+        # [[societes]]: the company of every row, read from the « Société » columns
+        self.companies = CompanyColumn(settings) if settings.companies else None
 
     def sheet(self, opened: _Opened, kind: str) -> Sheet:
         table = opened.table or read_table(opened.path, known_titles(kind, self.settings))
@@ -182,9 +186,16 @@ class _Reading:
     def read(self) -> Exports:
         settings = self.settings
         customer_frames, known = [], {}
+        companies = self.companies
         for opened in self.files["clients"]:
             sheet = self.sheet(opened, "clients")
-            customer_frames.append(read_customers(sheet, known))
+            read = companies.read(sheet) if companies else None
+            # A customer row may name no company: it is then a customer of each one.
+            codes = None if read is None else read[0]
+            frame = read_customers(sheet, known, codes)
+            if companies:
+                companies.check(sheet, read, required=False)
+            customer_frames.append(frame)
             self.close(sheet)
         customers = _concat(customer_frames, CUSTOMER_COLUMNS)
         terms = self._terms(customers)
@@ -192,22 +203,35 @@ class _Reading:
         sheets, parts = [], []
         for opened in self.files["factures"]:
             sheet = self.sheet(opened, "factures")
+            read = companies.read(sheet) if companies else None
             frame = read_invoices(sheet, terms, default)
+            if companies:
+                frame = frame.assign(company=companies.check(sheet, read))
             sheet.release()
             sheets.append(sheet)
             parts.append(frame.assign(file=sheet.file))
-        invoices = merge_invoices(parts, sheets)
+        if companies:  # an invoice number is one company's: another company may have the same
+            invoices = pd.concat(
+                [merge_invoices([p[p["company"] == c.code] for p in parts], sheets)
+                 for c in settings.companies], ignore_index=True)
+        else:
+            invoices = merge_invoices(parts, sheets)
         for sheet in sheets:
             self.close(sheet)
         del sheets, parts
         payments = []
         for opened in self.files["reglements"]:
             sheet = self.sheet(opened, "reglements")
-            payments.append(read_payments(sheet).assign(file=sheet.file))
+            read = companies.read(sheet) if companies else None
+            frame = read_payments(sheet).assign(file=sheet.file)
+            if companies:
+                frame = frame.assign(company=companies.check(sheet, read))
+            payments.append(frame)
             self.close(sheet)
         seen = [invoices]
         ledger_invoices, named = [], {}
-        for opened in self.files["fec"]:
+        # With [[societes]], a FEC or a ledger export (no « Société » column) is not read: told below.
+        for opened in self.files["fec"] if not companies else ():
             fec = read_fec(opened.path, lambda code: terms.get(code), default, settings.customer_accounts)
             self.anomalies.extend(fec.anomalies)
             ledger_invoices.append(self._first_seen(fec.invoice_frame, seen, "PieceRef"))
@@ -215,7 +239,7 @@ class _Reading:
             if fec.report is not None:
                 self.reports[opened.path.name] = fec.report
             named.update({c: n for c, n in fec.customers.items() if c not in named})
-        for opened in self.files["ecritures"]:
+        for opened in self.files["ecritures"] if not companies else ():
             sheet = self.sheet(opened, "ecritures")
             items = read_ledger(sheet, settings.customer_accounts, terms, default)
             self.close(sheet)
@@ -229,12 +253,22 @@ class _Reading:
             sheet = self.sheet(opened, "relances")
             reminders.append(read_past_reminders(sheet).assign(file=sheet.file))
             self.close(sheet)
-        invoices = _concat([invoices, *ledger_invoices], INVOICE_COLUMNS)
+        if companies:
+            for opened in (*self.files["fec"], *self.files["ecritures"]):
+                companies.not_readable(opened.path.name, "un FEC" if opened.kind == "fec" else
+                                       "un export d'écritures comptables")
+            if companies.problems:
+                raise Problems(
+                    f"Les exports de input/ ne disent pas de quelle société est chaque ligne ([[societes]] "
+                    f"dans relance.toml) ; rien n'est préparé ({_points(len(companies.problems))} à "
+                    "corriger) :", companies.problems)
+        extra_columns = ("company",) if companies else ()
+        invoices = _concat([invoices, *ledger_invoices], INVOICE_COLUMNS + extra_columns)
         extra = [c for c in named if c not in set(customers["code"])]
         if extra:
             customers = _concat([customers, _named(extra, named)], CUSTOMER_COLUMNS)
         invoices = public(invoices, "invoices")
-        payments = public(_concat(payments, PAYMENT_COLUMNS), "payments")
+        payments = public(_concat(payments, PAYMENT_COLUMNS + extra_columns), "payments")
         frames = Frames(
             invoices=invoices,
             payments=payments,
@@ -284,6 +318,10 @@ class _Reading:
             frame = frame[~again]
         seen.append(frame)
         return frame
+
+
+def _points(n: int) -> str:
+    return f"{n} point{'s' if n > 1 else ''}"
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:

@@ -11,6 +11,9 @@ Schemas of Exports.frames (money in integer cents, dates datetime64[s] with NaT 
   (str); private, do_not_chase (bool); terms (str); chase_from (datetime64[s]); blocked, family,
   representative, company (str); file (str, "" for a customer only a FEC or ledger names), row.
 - past_reminders: invoice (str); date (datetime64[s]); level (int64); file (str); row (int64).
+
+With [[societes]], invoices and payments also have `company` (str, a code of relance.toml), and a
+customer's `company` is that code or "" (a customer of every company): see sources/companies.py.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ def public(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
             values = pd.arrays.IntegerArray(values.astype(np.int64, copy=False), ~known)
         columns[name] = values
     order = [c for c in _ORDER[kind] if c in columns]
+    if "company" in columns and "company" not in order:  # with [[societes]]: each row's company
+        order.append("company")
     return pd.DataFrame({c: columns[c] for c in order}, copy=False)
 
 

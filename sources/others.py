@@ -82,15 +82,20 @@ CUSTOMER_COLUMNS = ("code", "name", "email", "address1", "address2", "address3",
                     "blocked", "family", "representative", "company", "title", "file", "row")
 
 
-def read_customers(sheet: Sheet, known: dict[str, tuple[str, int]]) -> pd.DataFrame:
+def read_customers(
+    sheet: Sheet, known: dict[str, tuple[str, int]], companies: np.ndarray | None = None
+) -> pd.DataFrame:
     """The customers of one clients file; `known` (code -> first file and line) spans the files.
+    `companies` ([[societes]]): each row's company code, "" for a customer of every company; a code is
+    then a duplicate only within its company.
 
     Columns: CUSTOMER_COLUMNS (chase_from a day number, private and do_not_chase booleans).
     """
     n = len(sheet)
     code = vectors.texts(sheet.column("code"), shared=True)
     sheet.drop(code == "", "code", "Code client vide : ligne ignorée.")
-    _duplicates(sheet, code, known)
+    keys = code if companies is None else companies + "\x1f" + code
+    _duplicates(sheet, keys, known)
     email = vectors.mapped(pd.Series(_texts(sheet, "email", n)), first_email)
     bad = np.fromiter((e is None for e in email), dtype=bool, count=n)
     sheet.warn(bad, "email", "Adresse email invalide : client relancé par courrier.")
@@ -123,11 +128,12 @@ def read_customers(sheet: Sheet, known: dict[str, tuple[str, int]]) -> pd.DataFr
         "do_not_chase": do_not_chase.astype(bool), "terms": _texts(sheet, "conditions", n),
         "chase_from": chase_from, "blocked": _blocked(sheet, n),
         "family": _texts(sheet, "famille", n), "representative": _texts(sheet, "representant", n),
-        "company": _texts(sheet, "societe", n), "title": _texts(sheet, "civilite", n),
-        "file": sheet.file, "row": sheet.first,
+        "company": _texts(sheet, "societe", n) if companies is None else companies,
+        "title": _texts(sheet, "civilite", n), "file": sheet.file, "row": sheet.first,
     })
-    frame = frame[sheet.alive].reset_index(drop=True)
-    for c, row in zip(frame["code"], frame["row"], strict=True):
+    alive = sheet.alive.copy()
+    frame = frame[alive].reset_index(drop=True)
+    for c, row in zip(keys[alive], frame["row"], strict=True):
         known[c] = (sheet.file, int(row))
     return frame
 

@@ -11,7 +11,7 @@ from models.emails import is_address
 from models.proposal import CustomerLine, InvoiceLine
 from models.quotes import QuoteLine
 from models.settings import CHANNELS
-from workbook.layout import CUSTOMERS, ID_HEADER, INVOICES, NO, QUOTES, YES
+from workbook.layout import COMPANY_HEADER, CUSTOMERS, ID_HEADER, INVOICES, NO, QUOTES, YES
 
 # Kinds of cells: how a value is written, read back and compared.
 TEXT, AMOUNT, DATE, INT, FLAG, LEVEL, CHANNEL, FORMULA, ID = (
@@ -139,6 +139,26 @@ def _priced(row: InvoiceRow) -> bool:
     """Penalties of a business customer's invoice whose rates are known (blank otherwise)."""
     customer, invoice = row
     return invoice.penalty is not None and not customer.customer.private
+
+
+def with_company(sheet: Sheet) -> Sheet:
+    """The sheet with [[societes]]: « Société » first, read-only, sealed and part of each row's identity
+    (a customer code in two companies is two rows, two letters)."""
+    if sheet.name == CUSTOMERS:
+        column = Column(COMPANY_HEADER, 10, TEXT, lambda c: c.customer.company)
+        what = "le client (société, code)"
+    else:
+        column = Column(COMPANY_HEADER, 10, TEXT, lambda r: r[0].customer.company)
+        what = "la facture (société, code client, n°)"
+    return Sheet(sheet.name, (column, *sheet.columns), (COMPANY_HEADER, *sheet.identity), what)
+
+
+COMPANY_SHEETS = (with_company(CUSTOMER_SHEET), with_company(INVOICE_SHEET))
+
+
+def sheets(companies: bool) -> tuple[Sheet, Sheet]:
+    """The Clients and Factures sheets of a proposal, with the « Société » column when `companies`."""
+    return COMPANY_SHEETS if companies else (CUSTOMER_SHEET, INVOICE_SHEET)
 
 
 def _usable_email(line: QuoteLine) -> str:

@@ -18,6 +18,8 @@ VALIDATED_LABEL = "Envoi validé"
 VALIDATED_ROW = 3  # where the writer puts it (column B of Synthèse); readers find it by its label
 VALIDATED_CELL = f"B{VALIDATED_ROW}"
 ID_HEADER = "ID"  # last column of Clients and Factures, hidden
+COMPANY_HEADER = "Société"  # with [[societes]]: first column of Clients, Factures and Balance âgée
+COMPANIES_KEY = "societes"  # with [[societes]]: the metadata row of the companies' codes, "|" between them
 
 ANOMALY_HEADERS = ("Fichier", "Ligne", "Colonne", "Valeur", "Message")
 

@@ -17,7 +17,7 @@ from models.errors import RelanceError
 from models.problems import Problem
 from sources.cells import parse_flag, text_of
 from workbook import layout as L
-from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, QUOTE_SHEET, Sheet
+from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, QUOTE_SHEET, Sheet, sheets
 from workbook.formulas import formula_cells
 from workbook.identity import broken_seals, parse_row_id
 
@@ -57,12 +57,14 @@ class ProposalStatus:
     to_chase: int | None = None  # customers proposed for a letter (None: not written by this version)
     version: int = L.FORMAT_VERSION
     has_quotes: bool = False  # written with a « Devis » sheet (input/ had a devis* file)
+    companies: tuple[str, ...] = ()  # [[societes]]: the codes of the companies it was prepared for
 
 
 @dataclass(frozen=True)
 class EditedProposal:
     """The proposal as edited: rows by identity (customer code; code and invoice number), the rows added
-    by hand apart, and every row that does not add up as a problem."""
+    by hand apart, and every row that does not add up as a problem. With [[societes]], the rows are in
+    `parts`, one EditedProposal of this shape per company code (the rows its « Société » column names)."""
 
     status: ProposalStatus
     customers: dict[str, SheetRow]
@@ -70,6 +72,7 @@ class EditedProposal:
     added: tuple[SheetRow, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     quotes: dict[str, SheetRow] = field(default_factory=dict)  # « Devis » rows by quote number
+    parts: dict[str, EditedProposal] = field(default_factory=dict)  # [[societes]]: per company code
 
 
 def is_open_in_excel(path: Path) -> bool:
@@ -96,20 +99,33 @@ def read_proposal(path: Path) -> EditedProposal:
             )
         problems: list[Problem] = []
         specs = (CUSTOMER_SHEET, INVOICE_SHEET, *((QUOTE_SHEET,) if status.has_quotes else ()))
-        sheets = {spec.name: _sheet(path, workbook, spec.name) for spec in specs}
-    formulas = _formulas(path, sheets, specs)
+        data = {spec.name: _sheet(path, workbook, spec.name) for spec in specs}
+    formulas = _formulas(path, data, specs)
     reading = _Rows(status.proposal_id, problems, formulas)
-    customers = reading.rows(CUSTOMER_SHEET, sheets[CUSTOMER_SHEET.name])
-    invoices = reading.rows(INVOICE_SHEET, sheets[INVOICE_SHEET.name])
-    quotes = reading.rows(QUOTE_SHEET, sheets[QUOTE_SHEET.name]) if status.has_quotes else {}
-    return EditedProposal(
-        status,
-        {key[0]: row for key, row in customers.items()},
-        {(key[0], key[1]): row for key, row in invoices.items()},
-        tuple(reading.added),
-        tuple(problems),
-        {key[1]: row for key, row in quotes.items()},
-    )
+    customer_sheet, invoice_sheet = sheets(bool(status.companies))
+    customers = reading.rows(customer_sheet, data[customer_sheet.name])
+    invoices = reading.rows(invoice_sheet, data[invoice_sheet.name])
+    quotes = reading.rows(QUOTE_SHEET, data[QUOTE_SHEET.name]) if status.has_quotes else {}
+    quotes = {key[1]: row for key, row in quotes.items()}  # by quote number
+    if not status.companies:
+        return EditedProposal(
+            status,
+            {key[0]: row for key, row in customers.items()},
+            {(key[0], key[1]): row for key, row in invoices.items()},
+            tuple(reading.added),
+            tuple(problems),
+            quotes,
+        )
+    codes = dict.fromkeys([*status.companies, *(key[0] for key in (*customers, *invoices))])
+    parts = {
+        code: EditedProposal(
+            status,
+            {key[1]: row for key, row in customers.items() if key[0] == code},
+            {(key[1], key[2]): row for key, row in invoices.items() if key[0] == code},
+        )
+        for code in codes
+    }
+    return EditedProposal(status, {}, {}, tuple(reading.added), tuple(problems), quotes, parts)
 
 
 class _open:
@@ -178,6 +194,7 @@ def _status(path: Path, workbook: python_calamine.CalamineWorkbook) -> ProposalS
             f"{L.SUMMARY} : préparez-en une nouvelle."
         )
     version = meta.get("version")
+    companies = tuple(code for code in text_of(meta.get(L.COMPANIES_KEY)).split("|") if code)
     return ProposalStatus(
         path,
         text_of(meta.get("proposition")),
@@ -189,6 +206,7 @@ def _status(path: Path, workbook: python_calamine.CalamineWorkbook) -> ProposalS
         int(to_chase) if isinstance(to_chase, int | float) else None,
         int(version) if isinstance(version, int | float) else 1,
         "devis" in meta,
+        companies,
     )
 
 
@@ -212,6 +230,7 @@ def _formulas(
         ) from None
 
 
+# How a message names what a row's visible identity shows.
 class _Rows:
     """Reads the rows of one sheet after the other, proving each; problems go to the shared list."""
 

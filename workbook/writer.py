@@ -17,7 +17,7 @@ from models.quote_sending import QUOTE_CHANNELS
 from models.records import ZERO
 from models.settings import CHANNELS, Settings
 from workbook import layout as L
-from workbook.columns import CUSTOMER_SHEET, FORMULA, ID, INVOICE_SHEET, QUOTE_SHEET, Sheet
+from workbook.columns import FORMULA, ID, QUOTE_SHEET, Sheet, sheets
 from workbook.identity import row_id
 from workbook.xlsx import Book, Formula, Rows
 
@@ -50,8 +50,9 @@ def write_proposal(
     book = Book(path)
     _summary(book, proposal, prepared_at, files)
     rows = [(c, i) for c in proposal.customers for i in c.invoices]
-    _table(book, CUSTOMER_SHEET, proposal.customers, proposal_id, proposal.settings)
-    _table(book, INVOICE_SHEET, rows, proposal_id, proposal.settings)
+    customer_sheet, invoice_sheet = sheets(bool(proposal.settings.companies))
+    _table(book, customer_sheet, proposal.customers, proposal_id, proposal.settings)
+    _table(book, invoice_sheet, rows, proposal_id, proposal.settings)
     if proposal.quotes is not None:  # only when input/ has a devis* file
         _table(book, QUOTE_SHEET, proposal.quotes.lines, proposal_id, proposal.settings)
     _anomalies(book, proposal)
@@ -86,6 +87,11 @@ def _summary(book: Book, proposal: Proposal, prepared_at: datetime, files: Seque
     )
     scope = " ; ".join(proposal.scope.describe()) or "aucun : tous les clients"
     sheet.append(["Filtres", scope])
+    for company in proposal.settings.companies:
+        chased_here = sum(1 for c in chased if c.customer.company == company.code)
+        sheet.append(
+            [f"{L.COMPANY_HEADER} {company.code}", company.name, f"{chased_here} client(s) à relancer"]
+        )
     sheet.append([])
     sheet.append([("Mode d'emploi", "rl_bold")])
     for line in INSTRUCTIONS:
@@ -220,7 +226,7 @@ def _table(book: Book, spec: Sheet, rows: Sequence[Any], proposal_id: str, setti
                 cells.append((value, column.style or ""))
         sheet.append(cells)
     count = len(rows)
-    if spec is CUSTOMER_SHEET:
+    if spec.name == L.CUSTOMERS:
         sheet.dropdown(spec.position("Niveau"), [str(level.number) for level in settings.levels], count)
         sheet.dropdown(spec.position("Canal"), CHANNELS.values(), count)
         sheet.dropdown(spec.position("À relancer"), (L.YES, L.NO), count)
@@ -252,29 +258,33 @@ def _anomalies(book: Book, proposal: Proposal) -> None:
 
 
 def _ageing(book: Book, proposal: Proposal) -> None:
-    headers = ("Code client", "Client", *(label for label, _, _ in BUCKETS), "Total")
-    sheet = book.sheet(L.AGEING, (12, 34, 14, 14, 14, 14, 16, 15), headers)
+    company = (L.COMPANY_HEADER,) if proposal.settings.companies else ()  # [[societes]]: its column first
+    headers = (*company, "Code client", "Client", *(label for label, _, _ in BUCKETS), "Total")
+    sheet = book.sheet(L.AGEING, ((10,) if company else ()) + (12, 34, 14, 14, 14, 14, 16, 15), headers)
     totals = [ZERO] * len(BUCKETS)
     for row in proposal.ageing:
         totals = [a + b for a, b in zip(totals, row.amounts, strict=True)]
         sheet.append(
-            [row.customer.code, row.customer.name]
+            [row.customer.company] * len(company)
+            + [row.customer.code, row.customer.name]
             + [(amount, "rl_euro") for amount in row.amounts]
             + [(row.total, "rl_euro_bold")]
         )
     rows = len(proposal.ageing)
     sheet.append(
         [("Total", "rl_bold"), ""]
+        + [""] * len(company)
         + [(amount, "rl_euro_bold") for amount in totals]
         + [(sum(totals, ZERO), "rl_euro_bold")]
     )
     sheet.filters(len(headers), rows)
     chart = book.workbook.add_chart({"type": "column"})
-    last = 1 + len(BUCKETS)
+    first = 2 + len(company)
+    last = first - 1 + len(BUCKETS)
     chart.add_series(
         {
-            "categories": [L.AGEING, 0, 2, 0, last],
-            "values": [L.AGEING, rows + 1, 2, rows + 1, last],
+            "categories": [L.AGEING, 0, first, 0, last],
+            "values": [L.AGEING, rows + 1, first, rows + 1, last],
             "name": "Encours",
         }
     )
@@ -301,6 +311,8 @@ def _metadata(
     ]
     if proposal.quotes is not None:
         metadata.append(("devis", len(proposal.quotes.lines)))  # the Devis sheet must be read back
+    if proposal.settings.companies:
+        metadata.append((L.COMPANIES_KEY, "|".join(c.code for c in proposal.settings.companies)))
     # Columns D:E: the levels, looked up by « Libellé niveau » in the Clients sheet.
     levels = [(level.number, level.label) for level in proposal.settings.levels]
     for index in range(max(len(metadata), len(levels))):

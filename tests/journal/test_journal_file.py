@@ -18,7 +18,7 @@ def test_created_on_first_use_with_current_version(path: Path) -> None:
         assert journal.history() == {}
     assert Journal.exists(path)
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (schema.VERSION,)
         tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"lots", "reminders", "reminder_invoices", "runs", "deliveries"} <= tables
 
@@ -50,7 +50,7 @@ def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
 
 def test_version_too_new(path: Path) -> None:
     with sqlite3.connect(path) as raw:
-        raw.execute("PRAGMA user_version = 4")
+        raw.execute(f"PRAGMA user_version = {schema.VERSION + 1}")
     with pytest.raises(RelanceError) as caught:
         Journal.open(path)
     assert caught.value.message == (
@@ -88,15 +88,16 @@ def test_a_later_version_is_a_new_migration(path: Path, monkeypatch: pytest.Monk
         lot = journal.create_lot(T0, REF, "p.xlsx")
         send_one(journal, plan_one(journal, lot))
 
-    def to_version_4(db: sqlite3.Connection) -> None:
+    def to_next_version(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE reminders ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 4, to_version_4)
-    monkeypatch.setattr(schema, "VERSION", 4)
+    after = schema.VERSION + 1
+    monkeypatch.setitem(schema.MIGRATIONS, after, to_next_version)
+    monkeypatch.setattr(schema, "VERSION", after)
     with Journal.open(path) as journal:
         assert list(journal.history()) == ["F1"]
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (4,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (after,)
         assert raw.execute("SELECT note FROM reminders").fetchall() == [("",)]
 
 
@@ -107,12 +108,13 @@ def test_failed_migration_leaves_the_file_as_it_was(path: Path, monkeypatch: pyt
         db.execute("CREATE TABLE extra (x)")
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 4, broken)
-    monkeypatch.setattr(schema, "VERSION", 4)
+    before = schema.VERSION
+    monkeypatch.setitem(schema.MIGRATIONS, before + 1, broken)
+    monkeypatch.setattr(schema, "VERSION", before + 1)
     with pytest.raises(RuntimeError):
         Journal.open(path)
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (before,)
         assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").fetchone() == (0,)
 
 

@@ -85,6 +85,6 @@ def test_a_version_2_journal_keeps_its_reminders_as_invoice_reminders(path: Path
         assert {n: h.last_level for n, h in journal.history().items()} == {"F1": 2}
         assert journal.quote_history() == {}
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (schema.VERSION,)
         with pytest.raises(sqlite3.IntegrityError):  # the kind is checked by the file itself
             raw.execute("UPDATE reminders SET kind = 'offre' WHERE id = 1")

@@ -153,6 +153,19 @@ def test_a_pdf_left_by_an_earlier_run_does_not_pass_for_a_new_one(tmp_path, lo_p
     assert not (out / "lettre_2.pdf").exists()
 
 
+def test_the_lock_files_of_a_libreoffice_killed_mid_conversion_do_not_stop_the_next_one(tmp_path, lo_profile):
+    # What a LibreOffice killed while writing lettre_1.pdf leaves in the folder (seen in the crash test).
+    [letter] = letters(tmp_path, 1)
+    out = tmp_path / "pdf"
+    out.mkdir()
+    for name in ("lettre_1.pdf", "lettre_1.docx"):
+        lock = (out if name.endswith(".pdf") else letter.parent) / f".~lock.{name}#"
+        lock.write_text(f",root,{os.uname().nodename},02.12.2026 14:41,file:///tmp/relance-libreoffice-x/2;")
+    converted = to_pdf([letter], out, "libreoffice", profile_dir=lo_profile)
+    assert "Client n°1 & Cie" in pdf_text(converted[letter])
+    assert not list(out.glob(".~lock*")) and not list(letter.parent.glob(".~lock*"))
+
+
 def test_two_letters_with_the_same_name_are_refused(tmp_path, lo_profile):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -59,6 +59,7 @@ def test_wrong_values_are_named(data, message):
         ({"Société": {"nom": "ACME"}}, "la section [Société] est inconnue : vouliez-vous dire [societe] ?"),
         ({"niveau": [{"numero": 1}]}, "la section [niveau] est inconnue : vouliez-vous dire [[niveaux]] ?"),
         ({"options": {}}, "la section [options] est inconnue (sections possibles : [relance], [societe], "
+                          "[[societes]], "
                           "[penalites], [pdf], [[niveaux]], [filtres], [interface], [colonnes], [fec], "
                           "[devis])."),
         ({"societe": {"signatire": "M. X"}},
