@@ -189,12 +189,18 @@ def test_a_row_naming_no_company_stops_the_preparation(group):
     payments = folder / "input" / "reglements.csv"
     payments.write_text(payments.read_text(encoding="utf-8") + "20/11/2026;C4;50,00;;MARSEILLE\r\n",
                         encoding="utf-8")  # fmt: skip
+    (folder / "input" / "devis.csv").write_text(
+        "N° devis;Code client;Société;Date;Validité;Montant\nD-1;C1;LYON;01/09/2026;01/10/2026;10\n"
+        "D-2;C1;;01/09/2026;01/10/2026;10\n", encoding="utf-8"
+    )
     code, _, err = run(folder, "preparer")
     assert code == 1
+    assert "rien n'est préparé (2 points à corriger)" in err  # the quotes' told with the exports'
     assert (
         "reglements.csv, ligne 5, colonne « Société » : « MARSEILLE » n'est le code d'aucune société de "
         "relance.toml (LYON, PARIS)" in err
     )
+    assert "devis.csv, ligne 3, colonne « Société » : vide ; chaque ligne dit sa société (LYON, PARIS)" in err
     assert not (folder / "output" / "proposition_2026-11-23.xlsx").exists()
 
 
@@ -243,11 +249,13 @@ def _prepared(folder: Path) -> Path:
 
 def test_the_societe_filter_prepares_the_companies_it_names(group):
     folder, _ = group
+    shutil.copyfile(DATA / "devis_societes.xlsx", folder / "input" / "devis.xlsx")
     code, _, err = run(folder, "preparer", "-q", "--societe", "paris")
     assert code == 0, err
     proposal = folder / "output" / "proposition_2026-11-23.xlsx"
     assert list(clients(proposal)) == [("PARIS", "C2"), ("PARIS", "C4"), ("PARIS", "C1")]
     assert {row["Société"] for row in table(proposal, "Factures")} == {"PARIS"}
+    assert list(quotes(proposal)) == [("PARIS", "D-002"), ("PARIS", "D-001")]  # the quotes too
 
 
 def test_a_proposal_of_one_company_is_not_sent_once_there_are_several(group):
