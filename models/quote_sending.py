@@ -55,10 +55,6 @@ class QuoteChoice:
     name: str = ""  # the customer's name as the workbook shows it
     company: str = ""  # [[societes]]: the code of the quote's company; "" with one company
 
-    @property
-    def key(self) -> QuoteKey:
-        return (self.company, self.number)
-
 
 @dataclass(frozen=True, slots=True)
 class QuoteReminder:

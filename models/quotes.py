@@ -202,6 +202,8 @@ def _unreachable(quote: Quote, known: Customer | None, email: str, has_clients_f
     what = f"Devis {quote.number}" + (f" ({quote.company})" if quote.company else "")
     if known is None:
         where = "absent du fichier clients" if has_clients_file else "inconnu (pas de fichier clients)"
+        if has_clients_file and quote.company:  # it may be another company's customer
+            where += " pour cette société"
         return (f"{what} : client {quote.customer_code} {where}, sans email ni adresse : "
                 "proposé avec « À relancer » à Non.")  # fmt: skip
     if not email and not (known.address or known.city):

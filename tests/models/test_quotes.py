@@ -173,8 +173,8 @@ def test_each_company_follows_up_its_quotes_with_its_customers_and_its_history()
     # PARIS's D2 reached relances_max; a company not prepared (MARSEILLE) proposes nothing
     assert anomalies == (
         Anomaly("devis.csv", 5, "Code client", "C9",
-                "Devis D3 (PARIS) : client C9 absent du fichier clients, sans email ni adresse : proposé "
-                "avec « À relancer » à Non."),
+                "Devis D3 (PARIS) : client C9 absent du fichier clients pour cette société, sans email ni "
+                "adresse : proposé avec « À relancer » à Non."),
     )  # fmt: skip
     only_paris = {"PARIS": BY_COMPANY["PARIS"]}  # --societe PARIS
     lines, _ = follow_ups_by_company(quotes, history, only_paris, RULES, TODAY)
