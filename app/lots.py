@@ -15,6 +15,7 @@ from app.folder import Folder
 from journal import CANCELLED, FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow
 from journal.rows import parts_of
 from models.quote_sending import QuoteReminder, Sendable
+from models.quotes import QuoteKey
 from models.settings import CHANNELS
 
 
@@ -100,11 +101,12 @@ def resume(
     return todo, uncertain
 
 
-def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[str]:
-    """The quotes an earlier run of this lot planned a follow-up for (their numbers)."""
+def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[QuoteKey]:
+    """The quotes an earlier run of this lot planned a follow-up for (their company and number)."""
     if journal is None or lot is None:
         return frozenset()
-    return frozenset(key for kind, _, key in map(_row_key, journal.reminders(lot.id)) if kind == "devis")
+    keys = map(_row_key, journal.reminders(lot.id))
+    return frozenset((company, number) for kind, company, number in keys if kind == "devis")
 
 
 def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
@@ -129,7 +131,7 @@ def plan_reminder(journal: Journal, lot_id: str, reminder: Sendable, now: dateti
         return journal.plan(
             lot_id, customer.code, customer.name, reminder.number, reminder.channel,
             recipients[reminder.channel], [(quote.number, quote.amount, reminder.number)], now,
-            recipients=recipients, kind="devis",
+            recipients=recipients, kind="devis", company=reminder.company,
         )  # fmt: skip
     return journal.plan(
         lot_id,
@@ -195,7 +197,8 @@ def archive(folder: Folder, path: Path, journal: Journal | None, lot: LotRow | N
         if row.kind == "devis":
             quote = row.invoices[0].number if row.invoices else ""
             what = f"relance n° {row.level} du devis {quote}"
-            lines.append(f"{row.customer_code} {row.customer_name} : {what}, {CHANNELS[row.channel]}")
+            lines.append((f"{row.company} " if row.company else "")
+                         + f"{row.customer_code} {row.customer_name} : {what}, {CHANNELS[row.channel]}")
             lines.extend(_parts(row))
             continue
         lowered = row.proposed_level and row.proposed_level != row.level

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from app.folder import Folder
-from app.quotes import current_quotes
+from app.quotes import current_quotes, read_quote_files
 from app.rates import with_needed_rates
 from journal import read_letters, read_quote_history
 from models.calendar import DayCounter
@@ -23,14 +23,16 @@ from models.companies import company_key
 from models.filters import Filters
 from models.group import letters_of, merge
 from models.proposal import Proposal, build_proposal
-from models.quotes import QuoteHistory
-from models.records import ZERO
+from models.quotes import QuoteHistory, QuoteKey
+from models.records import ZERO, Customer
 from models.sequence import Letter
 from models.settings import CHANNELS, Settings
 from models.text import plain_amount
 from sources import Exports, read_exports
 from sources.calendar import french_holidays
-from sources.companies import split_frames
+from sources.companies import CompanyColumn, split_frames
+from sources.frames import Frames
+from sources.to_records import customers as customer_records
 from workbook.writer import write_proposal
 
 log = logging.getLogger("relance")
@@ -51,14 +53,17 @@ def current_proposal(
     letters: Sequence[Letter],
     *,
     fetch_rates_at: datetime | None = None,
-    quote_history: Mapping[str, QuoteHistory] | None = None,
+    quote_history: Mapping[QuoteKey, QuoteHistory] | None = None,
 ) -> tuple[Proposal, tuple[str, ...]]:
     """Read the exports of input/ and compute the proposal for `today` (with the readers' anomalies);
     also the names of the files read. `letters` are the journal's, completed here by any `relances` file.
     `fetch_rates_at` (preparer): the time to fetch an ECB rate the late invoices need, when missing.
-    `quote_history`: the journal's quote follow-ups, for the expired quotes of any devis* file."""
+    `quote_history`: the journal's quote follow-ups by (company, number), for any devis* file's quotes."""
     log.info("Lecture des exports de %s", folder.show(folder.input))
-    exports = read_exports(folder.input, settings)
+    # [[societes]]: the rows of the quote files naming no company are told with those of the exports
+    companies = CompanyColumn(settings) if settings.companies else None
+    quote_exports = read_quote_files(folder, settings, companies)
+    exports = read_exports(folder.input, settings, companies)
     invoices = exports.frames.invoices  # frames: records only for what the workbook shows
     if fetch_rates_at is not None:
         settings = with_needed_rates(folder, settings, _earliest_due(invoices, today), today, fetch_rates_at)
@@ -71,15 +76,18 @@ def current_proposal(
         len(exports.frames.customers),
     )
     counter = _day_counter(settings, invoices, today)
+    parts = _chosen(exports, settings)
     if settings.companies:
-        proposal = _companies(exports, letters, settings, today, counter)
+        proposal = _companies(parts, exports, letters, settings, today, counter)
     else:
         proposal = _proposal(exports, letters, settings, today, counter)
     anomalies = exports.anomalies + proposal.anomalies
     reports = exports.files_report
     quotes = current_quotes(
-        folder, settings, today, exports.customers, quote_history or {},
-        counter=counter, scope=proposal.scope, has_clients_file=bool(exports.files.get("clients")),
+        quote_exports, settings, today, _quote_customers(exports, parts, settings) if quote_exports else {},
+        quote_history or {}, counter=counter,
+        scope=replace(proposal.scope, companies=()) if settings.companies else proposal.scope,
+        has_clients_file=bool(exports.files.get("clients")),
     )  # fmt: skip
     if quotes is not None:
         anomalies += quotes.anomalies
@@ -88,19 +96,37 @@ def current_proposal(
     return replace(proposal, anomalies=anomalies, files=reports, quotes=quotes), files
 
 
-def _companies(
-    exports: Exports, letters: Sequence[Letter], settings: Settings, today: date, counter: DayCounter
-) -> Proposal:
-    """[[societes]]: each company as the simple case of one, then one proposal of them all; a filter on
-    the company (`--societe`, [filtres] societe) chooses which companies are prepared."""
+def _chosen(exports: Exports, settings: Settings) -> list[tuple[str, Frames]]:
+    """[[societes]]: the exports of each company to prepare (none with one company); a filter on the
+    company (`--societe`, [filtres] societe) chooses which companies are prepared."""
+    if not settings.companies:
+        return []
     wanted = {company_key(code) for code in settings.filters.companies}
+    return [(code, frames) for code, frames in split_frames(exports.frames, settings)
+            if not wanted or company_key(code) in wanted]  # fmt: skip
+
+
+def _companies(
+    chosen: list[tuple[str, Frames]], exports: Exports, letters: Sequence[Letter], settings: Settings,
+    today: date, counter: DayCounter,
+) -> Proposal:  # fmt: skip
+    """[[societes]]: each company chosen as the simple case of one, then one proposal of them all."""
     scope = replace(settings.filters, companies=())
     parts = []
-    for code, frames in split_frames(exports.frames, settings):
-        if not wanted or company_key(code) in wanted:
-            part = Exports(frames, (), exports.files)
-            parts.append((code, _proposal(part, letters_of(letters, code), settings, today, counter, scope)))
+    for code, frames in chosen:
+        part = Exports(frames, (), exports.files)
+        parts.append((code, _proposal(part, letters_of(letters, code), settings, today, counter, scope)))
     return merge(parts, settings, today)
+
+
+def _quote_customers(
+    exports: Exports, chosen: list[tuple[str, Frames]], settings: Settings
+) -> dict[str, dict[str, Customer]]:
+    """The customers a quote is looked up in: those of each company chosen (its own, and those of every
+    company), or the one company's ({"": …})."""
+    if not settings.companies:
+        return {"": exports.customers}
+    return {code: customer_records(frames.customers) for code, frames in chosen}
 
 
 def _proposal(

@@ -1,5 +1,6 @@
 """Expired quotes in a run: the `devis*` files of input/ read and the follow-ups of the day computed — or
-nothing at all without such a file (no sheet, no behaviour change)."""
+nothing at all without such a file (no sheet, no behaviour change). With [[societes]], each quote is its
+company's: read with its « Société » column, followed up with that company's customers and history."""
 
 from __future__ import annotations
 
@@ -10,41 +11,41 @@ from datetime import date
 from app.folder import Folder
 from models.calendar import DayCounter
 from models.filters import Filters
-from models.quotes import QuoteHistory, QuoteProposal, follow_ups
-from models.records import Anomaly, Customer
+from models.quotes import QuoteHistory, QuoteKey, QuoteProposal, follow_ups_by_company
+from models.records import Customer
 from models.settings import Settings
-from sources.quotes import quote_files, read_quotes
+from sources.companies import CompanyColumn
+from sources.quotes import QuoteExports, quote_files, read_quotes
 
 log = logging.getLogger("relance")
 
 
+def read_quote_files(
+    folder: Folder, settings: Settings, companies: CompanyColumn | None
+) -> QuoteExports | None:
+    """The quotes of input/'s devis* files; None without such a file. `companies` ([[societes]]): the
+    « Société » column reader, whose problems (rows naming no company) the exports' reading tells."""
+    paths = quote_files(folder.input)
+    return read_quotes(paths, settings, companies) if paths else None
+
+
 def current_quotes(
-    folder: Folder,
+    read: QuoteExports | None,
     settings: Settings,
     today: date,
-    customers: Mapping[str, Customer],
-    history: Mapping[str, QuoteHistory],
+    customers: Mapping[str, Mapping[str, Customer]],
+    history: Mapping[QuoteKey, QuoteHistory],
     *,
     counter: DayCounter,
     scope: Filters,
     has_clients_file: bool,
 ) -> QuoteProposal | None:
-    """The quotes of input/ and those to follow up on `today`; None when input/ has no devis* file.
-    `history`: the journal's quote follow-ups by quote number."""
-    paths = quote_files(folder.input)
-    if not paths:
+    """The quotes read and those to follow up on `today`; None when input/ has no devis* file.
+    `customers`: each company prepared, in order, with its customers by code ({"": customers} with one
+    company); `history`: the journal's quote follow-ups by (company, number)."""
+    if read is None:
         return None
-    if settings.companies:
-        # Not yet: a quote would need its company (a « Société » column) to be sent on the right letterhead.
-        names = ", ".join(path.name for path in paths)
-        message = (
-            "Le suivi des devis n'est pas encore possible avec plusieurs sociétés ([[societes]] dans "
-            f"relance.toml) : {names} n'est pas lu et aucun devis n'est relancé."
-        )
-        log.warning(message)
-        return QuoteProposal((), (), (Anomaly(paths[0].name, None, "", "", message),))
-    read = read_quotes(paths, settings)
-    lines, anomalies = follow_ups(
+    lines, anomalies = follow_ups_by_company(
         read.quotes, history, customers, settings.quotes, today,
         counter=counter, scope=scope, has_clients_file=has_clients_file,
     )  # fmt: skip

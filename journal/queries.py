@@ -20,7 +20,7 @@ from journal.rows import (
     ReminderRow,
     RunRow,
 )
-from models.quotes import QuoteHistory
+from models.quotes import QuoteHistory, QuoteKey
 from models.records import ZERO, InvoiceHistory
 from models.sequence import Letter
 
@@ -47,11 +47,12 @@ WHERE {_DELIVERED}
 ORDER BY r.sent_at, r.id, ri.rowid
 """
 
+# A quote is its company's (version 4): two companies may number their quotes alike.
 _QUOTE_HISTORY = f"""
-SELECT ri.invoice, max(substr(r.sent_at, 1, 10)), count(*)
+SELECT r.company, ri.invoice, max(substr(r.sent_at, 1, 10)), count(*)
 FROM reminder_invoices AS ri JOIN reminders AS r ON r.id = ri.reminder_id
 WHERE {_DELIVERED_ANY} AND r.kind = 'devis'
-GROUP BY ri.invoice
+GROUP BY r.company, ri.invoice
 """
 
 _REMINDER_COLUMNS = (
@@ -74,11 +75,12 @@ def history(db: sqlite3.Connection) -> dict[str, InvoiceHistory]:
     return result
 
 
-def quote_history(db: sqlite3.Connection) -> dict[str, QuoteHistory]:
-    """Per quote number, the follow-ups that reached the customer: how many, and the day of the last one."""
+def quote_history(db: sqlite3.Connection) -> dict[QuoteKey, QuoteHistory]:
+    """Per quote (company, number; company "" with one company), the follow-ups that reached the customer:
+    how many, and the day of the last one."""
     return {
-        number: QuoteHistory(count, date.fromisoformat(last))
-        for number, last, count in db.execute(_QUOTE_HISTORY)
+        (company, number): QuoteHistory(count, date.fromisoformat(last))
+        for company, number, last, count in db.execute(_QUOTE_HISTORY)
     }
 
 

@@ -35,7 +35,7 @@ from journal.rows import (
 )
 from journal.schema import connect
 from models.errors import RelanceError, write_error
-from models.quotes import QuoteHistory
+from models.quotes import QuoteHistory, QuoteKey
 from models.records import InvoiceHistory
 from models.sequence import Letter
 from models.settings import CHANNELS
@@ -370,8 +370,9 @@ class Journal:
         with self._transaction(write=False) as db:
             return queries.history(db)
 
-    def quote_history(self) -> dict[str, QuoteHistory]:
-        """Per quote number, the follow-ups that reached the customer: how many, the last one's day."""
+    def quote_history(self) -> dict[QuoteKey, QuoteHistory]:
+        """Per quote (company, number), the follow-ups that reached the customer: how many, the last
+        one's day."""
         with self._transaction(write=False) as db:
             return queries.quote_history(db)
 
@@ -432,8 +433,8 @@ def read_letters(path: str | os.PathLike[str]) -> list[Letter]:
         return journal.letters()
 
 
-def read_quote_history(path: str | os.PathLike[str]) -> dict[str, QuoteHistory]:
-    """The quote follow-ups of the journal at `path`, by quote number; {} when there is no journal."""
+def read_quote_history(path: str | os.PathLike[str]) -> dict[QuoteKey, QuoteHistory]:
+    """The quote follow-ups of the journal at `path`, by (company, number); {} when there is no journal."""
     if not Journal.exists(path):
         return {}
     with Journal.open(path) as journal:

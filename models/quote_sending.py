@@ -10,7 +10,7 @@ from typing import Any
 
 from models.emails import is_address
 from models.problems import Problem
-from models.quotes import PENDING, STATUS_LABELS, Quote, QuoteHistory, QuoteLine, QuoteProposal
+from models.quotes import PENDING, STATUS_LABELS, Quote, QuoteHistory, QuoteKey, QuoteLine, QuoteProposal
 from models.records import Customer
 from models.reminders import Reminder, company_fields, customer_fields, salutation
 from models.settings import CHANNELS, Company, Level
@@ -53,6 +53,7 @@ class QuoteChoice:
     channel_cell: str = ""  # « Devis!K4 »
     row: int = 0
     name: str = ""  # the customer's name as the workbook shows it
+    company: str = ""  # [[societes]]: the code of the quote's company; "" with one company
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,25 +110,28 @@ class QuotePlan:
 
 
 def plan_quotes(
-    current: QuoteProposal | None, choices: Mapping[str, QuoteChoice], in_lot: frozenset[str] = frozenset()
-) -> QuotePlan:
+    current: QuoteProposal | None, choices: Mapping[QuoteKey, QuoteChoice],
+    in_lot: frozenset[QuoteKey] = frozenset(),
+) -> QuotePlan:  # fmt: skip
     """The follow-ups the validated « Devis » sheet asks for, re-checked against today's quotes: a quote
     accepted, refused, cancelled or gone since the proposal, or no longer due for a follow-up, is a note;
     a follow-up that cannot reach its customer is a problem (all of them returned together). `in_lot`:
-    the quotes of the lot being resumed, whose follow-up left already (no longer due: nothing to say)."""
-    lines = {line.quote.number: line for line in current.lines} if current else {}
+    the quotes of the lot being resumed, whose follow-up left already (no longer due: nothing to say).
+    Quotes are (company, number) throughout; each follow-up is sent for its quote's company."""
+    lines = {line.quote.key: line for line in current.lines} if current else {}
     reminders: list[QuoteReminder] = []
     notes: list[str] = []
     problems: list[Problem] = []
-    for number, choice in choices.items():
+    for key, choice in choices.items():
         if not choice.chase:
             continue
-        line = lines.get(number)
-        who = f"Devis {number} ({choice.name or choice.code})"
-        if line is None and number in in_lot:
+        line = lines.get(key)
+        company = f"{choice.company} : " if choice.company else ""  # as the notes of invoices say it
+        who = f"{company}Devis {choice.number} ({choice.name or choice.code})"
+        if line is None and key in in_lot:
             continue
         if line is None:
-            status = current.status_of(number) if current else None
+            status = current.status_of(key) if current else None
             if status is None:
                 notes.append(f"{who} n'est plus dans le fichier des devis : pas de relance.")
             elif status in STATUS_LABELS and status != PENDING:
@@ -143,7 +147,7 @@ def plan_quotes(
         email = customer.email.strip()
         if email != customer.email:
             customer = replace(customer, email=email)
-        reminders.append(QuoteReminder(customer, line, channel, choice.message.strip()))
+        reminders.append(QuoteReminder(customer, line, channel, choice.message.strip(), line.quote.company))
     return QuotePlan(tuple(reminders), tuple(notes), tuple(problems))
 
 

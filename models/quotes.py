@@ -13,12 +13,15 @@ in one place (the README, « Devis échus », says the same in French):
 4. A quote of a customer marked « Ne pas relancer », or left out by the filters of `preparer`, is not
    proposed. A quote that cannot reach its customer (unknown in the clients file, neither email nor
    address) is shown with « À relancer » at Non, and an anomaly says why.
+5. With several companies ([[societes]]), a quote is its company's: its number is unique within that
+   company only, its customer is that company's (a customer of every company too), its history is the
+   follow-ups its company sent. Each company is the case of one (`follow_ups_by_company`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -31,6 +34,8 @@ from models.records import Anomaly, Customer, FileReport, Source
 PENDING, ACCEPTED, REFUSED, CANCELLED = "pending", "accepted", "refused", "cancelled"
 STATUS_LABELS = {PENDING: "en attente", ACCEPTED: "accepté", REFUSED: "refusé", CANCELLED: "annulé"}
 CALENDAR = DayCounter()
+# (company code, quote number): what a quote is, everywhere; the company is "" with one company.
+QuoteKey = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,12 @@ class Quote:
     amount: Decimal
     status: str = PENDING  # one of PENDING, ACCEPTED, REFUSED, CANCELLED
     source: Source | None = None
+    company: str = ""  # [[societes]]: the code of its company; "" with one company
+
+    @property
+    def key(self) -> QuoteKey:
+        """What a quote is wherever Relance names it: its company and its number."""
+        return (self.company, self.number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +67,22 @@ class QuoteHistory:
 
 
 NO_FOLLOW_UP = QuoteHistory()
+
+
+def history_of(history: Mapping[QuoteKey, QuoteHistory], company: str) -> dict[str, QuoteHistory]:
+    """One company's view of the journal's quote follow-ups, by quote number. With [[societes]]
+    (`company` a code): the follow-ups it sent, and those sent before [[societes]] (no company, when the
+    number was the one company's). With one company (`company` ""): every follow-up of the number."""
+    found: dict[str, QuoteHistory] = {}
+    for (code, number), past in history.items():
+        if company and code not in (company, ""):
+            continue
+        before = found.get(number)
+        if before is not None:
+            days = [day for day in (before.last_date, past.last_date) if day is not None]
+            past = QuoteHistory(before.count + past.count, max(days) if days else None)
+        found[number] = past
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +117,9 @@ class QuoteProposal:
     def chased(self) -> tuple[QuoteLine, ...]:
         return tuple(line for line in self.lines if line.chase)
 
-    def status_of(self, number: str) -> str | None:
-        """The status the quotes export gives a quote now; None when it is no longer there."""
-        return next((q.status for q in self.quotes if q.number == number), None)
+    def status_of(self, key: QuoteKey) -> str | None:
+        """The status the quotes export gives a quote (company, number) now; None when it is gone."""
+        return next((q.status for q in self.quotes if q.key == key), None)
 
 
 def follow_ups(
@@ -135,13 +162,51 @@ def follow_ups(
     return tuple(lines), tuple(anomalies)
 
 
+def follow_ups_by_company(
+    quotes: Iterable[Quote],
+    history: Mapping[QuoteKey, QuoteHistory],
+    customers: Mapping[str, Mapping[str, Customer]],
+    rules: QuoteRules,
+    today: date,
+    *,
+    counter: DayCounter = CALENDAR,
+    scope: Filters | None = None,
+    has_clients_file: bool = True,
+) -> tuple[tuple[QuoteLine, ...], tuple[Anomaly, ...]]:
+    """`follow_ups` company by company: `customers` gives each company prepared (in order) its customers
+    by code ({"": customers} with one company); a quote of a company not in it is not proposed. Each
+    company's quotes meet its customers and its history only; its lines come together, oldest validity
+    first, and their customer carries the company's code. `history`: by (company, number)."""
+    quotes = tuple(quotes)
+    lines: list[QuoteLine] = []
+    anomalies: list[Anomaly] = []
+    for code, known in customers.items():
+        found, told = follow_ups(
+            [quote for quote in quotes if quote.company == code], history_of(history, code), known, rules,
+            today, counter=counter, scope=scope, has_clients_file=has_clients_file,
+        )  # fmt: skip
+        lines += [_of(line, code) for line in found]
+        anomalies += told
+    return tuple(lines), tuple(anomalies)
+
+
+def _of(line: QuoteLine, code: str) -> QuoteLine:
+    # A customer only the quote names was made up without a company.
+    if not code or line.customer.company == code:
+        return line
+    return replace(line, customer=replace(line.customer, company=code))
+
+
 def _unreachable(quote: Quote, known: Customer | None, email: str, has_clients_file: bool) -> str:
     """Why a follow-up of this quote cannot reach its customer, in French; empty when it can."""
+    what = f"Devis {quote.number}" + (f" ({quote.company})" if quote.company else "")
     if known is None:
         where = "absent du fichier clients" if has_clients_file else "inconnu (pas de fichier clients)"
-        return (f"Devis {quote.number} : client {quote.customer_code} {where}, sans email ni adresse : "
+        if has_clients_file and quote.company:  # it may be another company's customer
+            where += " pour cette société"
+        return (f"{what} : client {quote.customer_code} {where}, sans email ni adresse : "
                 "proposé avec « À relancer » à Non.")  # fmt: skip
     if not email and not (known.address or known.city):
-        return (f"Devis {quote.number} : {known.name or known.code} n'a ni email ni adresse postale dans le "
+        return (f"{what} : {known.name or known.code} n'a ni email ni adresse postale dans le "
                 "fichier clients : proposé avec « À relancer » à Non.")  # fmt: skip
     return ""

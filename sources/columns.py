@@ -30,11 +30,11 @@ def _field(key: str, *synonyms: str, required: bool = False) -> Field:
     return Field(key, required, synonyms)
 
 
-# The company of an invoice or a payment, read only with [[societes]] (sources/companies.py): it then
-# comes first of the optional fields, for « Société » also titles a customer's name in some exports.
+# The company of an invoice, a payment or a quote, read only with [[societes]] (sources/companies.py): it
+# then comes first of the optional fields, for « Société » also titles a customer's name in some exports.
 _COMPANY = _field("societe", "Société", "Code société", "Entité", "Établissement", "Société émettrice",
                   "Company")
-_PER_COMPANY = ("factures", "reglements")
+_PER_COMPANY = ("factures", "reglements", "devis")
 
 # "Client" closes the list of name synonyms: when an export has both "Code client" and "Client",
 # the code takes "Code client" first (required fields are matched first) and "Client" is the name.
@@ -143,6 +143,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                "Total (TTC)", "Montant total", "Total", "Montant HT", "Total HT", "Amount",
                "Total amount", required=True),
         _field("statut", "Statut", "État", "Statut devis", "État du devis", "Statut du devis", "Status"),
+        _COMPANY,
     ),
     # Grand livre, journal des ventes, journal items, « export comptable »: recognised by their
     # Débit and Crédit columns with an account or a customer column (see sources.ledger).

@@ -1,8 +1,8 @@
 """The « Société » column of the exports with `[[societes]]`: which company each row belongs to, and the
 exports split into one set per company (each then read as the simple case of one company).
 
-Every invoice and payment row must name one company of relance.toml; a customer row may name one (that
-company's customer) or none (a customer of every company). A row that names no known company is never
+Every invoice, payment and quote row must name one company of relance.toml; a customer row may name one
+(that company's customer) or none (a customer of every company). A row that names no known company is never
 guessed: every such row is a problem naming its file, line and column, all told together.
 """
 
@@ -48,16 +48,17 @@ class CompanyColumn:
     def check(self, sheet: Sheet, read: tuple[np.ndarray, np.ndarray] | None, *, required: bool = True
               ) -> np.ndarray:
         """The codes of the rows still alive (the reader's frame, in its order); a row naming no known
-        company is a problem (an empty cell too when `required`: invoices and payments)."""
+        company is a problem (an empty cell too when `required`: invoices, payments and quotes)."""
         alive = sheet.alive
         if read is None:  # no column at all: told once for the file
             if required and alive.any():
                 found = ", ".join(title for title in sheet.layout.headers if title) or "aucune"
+                each = "chaque devis" if sheet.kind == "devis" else "chaque facture et chaque règlement"
                 self.problems.append(Problem(
                     f"{sheet.file}!0000000",
                     f"Le fichier {sheet.file} n'a pas de colonne « Société » (colonnes trouvées : {found}) : "
-                    "avec plusieurs sociétés ([[societes]] dans relance.toml), chaque facture et chaque "
-                    "règlement dit la sienne. Ajoutez la colonne, ou indiquez son titre dans relance.toml, "
+                    f"avec plusieurs sociétés ([[societes]] dans relance.toml), {each} dit la sienne. "
+                    "Ajoutez la colonne, ou indiquez son titre dans relance.toml, "
                     f"section [colonnes.{sheet.kind}], clé societe.",
                 ))
             return np.full(int(alive.sum()), "", dtype=object)

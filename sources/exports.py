@@ -158,20 +158,26 @@ def _aged_balance(name: str) -> RelanceError:
     )
 
 
-def read_exports(input_dir: Path, settings: Settings) -> Exports:
-    """Reads every export of `input_dir`; RelanceError when a file or a required column is missing."""
-    return _Reading(find_files(input_dir, settings), settings).read()
+def read_exports(input_dir: Path, settings: Settings, companies: CompanyColumn | None = None) -> Exports:
+    """Reads every export of `input_dir`; RelanceError when a file or a required column is missing.
+    With [[societes]], Problems when rows name no company: those of these exports and those `companies`
+    already holds (the quote files read before, with it), all told together."""
+    return _Reading(find_files(input_dir, settings), settings, companies).read()
 
 
 class _Reading:
     """One reading of the folder: the frames, the anomalies in file order and each file's count."""
 
-    def __init__(self, files: dict[str, tuple[_Opened, ...]], settings: Settings) -> None:
+    def __init__(
+        self, files: dict[str, tuple[_Opened, ...]], settings: Settings, companies: CompanyColumn | None
+    ) -> None:
         self.files, self.settings = files, settings
         self.anomalies: list[Anomaly] = []
         self.reports: dict[str, FileReport] = {}
         # [[societes]]: the company of every row, read from the « Société » columns
-        self.companies = CompanyColumn(settings) if settings.companies else None
+        if companies is None and settings.companies:
+            companies = CompanyColumn(settings)
+        self.companies = companies
 
     def sheet(self, opened: _Opened, kind: str) -> Sheet:
         table = opened.table or read_table(opened.path, known_titles(kind, self.settings))

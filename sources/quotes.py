@@ -1,6 +1,8 @@
 """The quotes exports (`devis*` files of input/), read column by column into Quote records, with anomalies.
 
-Read only when such a file is there: without one, Relance does exactly what it did before.
+Read only when such a file is there: without one, Relance does exactly what it did before. With
+[[societes]], every row names its company in a « Société » column, read as the invoices' is
+(sources/companies.py); a quote number is then unique within its company only.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sources import vectors
 from sources.cells import text_of
 from sources.checks import Sheet
 from sources.columns import find_layout, known_titles
+from sources.companies import CompanyColumn
 from sources.exports import kind_of
 from sources.tables import read_table
 from sources.vectors import BAD, EMPTY, NO_DAY
@@ -70,30 +73,40 @@ def quote_files(input_dir: Path) -> list[Path]:
     return [path for path in entries if path.is_file() and kind_of(path.name) == "devis"]
 
 
-def read_quotes(paths: list[Path], settings: Settings) -> QuoteExports:
-    """Read every quote file; RelanceError when one cannot be opened or lacks a required column."""
+def read_quotes(paths: list[Path], settings: Settings, companies: CompanyColumn | None = None
+                ) -> QuoteExports:
+    """Read every quote file; RelanceError when one cannot be opened or lacks a required column.
+    `companies` ([[societes]]): reads each row's company; a row naming none is one of its problems, for
+    the caller to tell with the exports' (sources.read_exports)."""
     quotes: list[Quote] = []
     anomalies: list[Anomaly] = []
     reports: dict[str, FileReport] = {}
-    seen: dict[str, tuple[str, int]] = {}  # quote number -> the file and line that first gave it
+    seen: dict[tuple[str, str], tuple[str, int]] = {}  # (company, number) -> the file and line giving it
     for path in paths:
         table = read_table(path, known_titles("devis", settings))
         layout = find_layout("devis", table.head(_HEAD), path.name, settings)
         sheet = Sheet(table, path.name, layout, "devis")
-        quotes.extend(_read(sheet, seen))
+        read = companies.read(sheet) if companies else None
+        codes = np.full(len(sheet), "", dtype=object)
+        if read is not None:  # a row naming no company is a problem, never the duplicate of another
+            codes = np.where(read[0] == "", None, read[0])
+        quotes.extend(_read(sheet, seen, codes))
+        if companies:  # the rows left, none guessed: every one names a company of relance.toml
+            companies.check(sheet, read)
         anomalies.extend(anomaly for _, _, anomaly in sheet.anomalies())
         reports[path.name] = sheet.report()
     return QuoteExports(tuple(quotes), tuple(anomalies), tuple(p.name for p in paths), reports)
 
 
-def _read(sheet: Sheet, seen: dict[str, tuple[str, int]]) -> list[Quote]:
-    """The quotes of one file; a line that cannot be a quote is dropped with its anomaly."""
+def _read(sheet: Sheet, seen: dict[tuple[str, str], tuple[str, int]], company: np.ndarray) -> list[Quote]:
+    """The quotes of one file (`company`: each row's code, "" with one company, None when the row names
+    none); a line that cannot be a quote is dropped with its anomaly."""
     n = len(sheet)
     number = vectors.texts(sheet.column("numero"))
     sheet.drop(number == "", "numero", "Numéro de devis vide : ligne ignorée.")
     customer = vectors.texts(sheet.column("client"), shared=True)
     sheet.drop(customer == "", "client", "Code client vide : ligne ignorée.")
-    _duplicates(sheet, number, seen)
+    _duplicates(sheet, number, company, seen)
     valid, state = vectors.days(sheet.column("validite"))
     sheet.drop(state == EMPTY, "validite", "Date de validité vide : ligne ignorée.")
     sheet.drop(state == BAD, "validite", "Date de validité illisible : ligne ignorée.")
@@ -110,25 +123,31 @@ def _read(sheet: Sheet, seen: dict[str, tuple[str, int]]) -> list[Quote]:
     quotes = []
     for row in np.flatnonzero(sheet.alive):
         line = int(sheet.first[row])
-        seen.setdefault(number[row], (sheet.file, line))
+        seen.setdefault((company[row], number[row]), (sheet.file, line))
         quotes.append(Quote(
             number=number[row], customer_code=customer[row], customer_name=name[row],
             date=None if issued[row] == NO_DAY else vectors.from_day_number(int(issued[row])),
             valid_until=vectors.from_day_number(int(valid[row])), amount=vectors.to_decimal(int(amount[row])),
-            status=status[row], source=Source(sheet.file, line),
+            status=status[row], source=Source(sheet.file, line), company=company[row] or "",
         ))  # fmt: skip
     return quotes
 
 
-def _duplicates(sheet: Sheet, number: np.ndarray, seen: dict[str, tuple[str, int]]) -> None:
-    """A quote number given before (in this file or an earlier one) is reported and its line left out."""
+def _duplicates(
+    sheet: Sheet, number: np.ndarray, company: np.ndarray, seen: dict[tuple[str, str], tuple[str, int]]
+) -> None:
+    """A quote number its company gave before (in this file or an earlier one) is reported and its line
+    left out; another company may number alike."""
     messages = np.full(len(number), "", dtype=object)
     again = np.zeros(len(number), dtype=bool)
-    first: dict[str, tuple[str, int]] = {}
+    first: dict[tuple[str, str], tuple[str, int]] = {}
     for row in np.flatnonzero(sheet.alive):
-        origin = seen.get(number[row]) or first.get(number[row])
+        if company[row] is None:
+            continue
+        key = (company[row], number[row])
+        origin = seen.get(key) or first.get(key)
         if origin is None:
-            first[number[row]] = (sheet.file, int(sheet.first[row]))
+            first[key] = (sheet.file, int(sheet.first[row]))
             continue
         again[row] = True
         messages[row] = f"Numéro de devis déjà présent ({origin[0]} ligne {origin[1]}) : ligne ignorée."

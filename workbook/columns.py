@@ -141,26 +141,6 @@ def _priced(row: InvoiceRow) -> bool:
     return invoice.penalty is not None and not customer.customer.private
 
 
-def with_company(sheet: Sheet) -> Sheet:
-    """The sheet with [[societes]]: « Société » first, read-only, sealed and part of each row's identity
-    (a customer code in two companies is two rows, two letters)."""
-    if sheet.name == CUSTOMERS:
-        column = Column(COMPANY_HEADER, 10, TEXT, lambda c: c.customer.company)
-        what = "le client (société, code)"
-    else:
-        column = Column(COMPANY_HEADER, 10, TEXT, lambda r: r[0].customer.company)
-        what = "la facture (société, code client, n°)"
-    return Sheet(sheet.name, (column, *sheet.columns), (COMPANY_HEADER, *sheet.identity), what)
-
-
-COMPANY_SHEETS = (with_company(CUSTOMER_SHEET), with_company(INVOICE_SHEET))
-
-
-def sheets(companies: bool) -> tuple[Sheet, Sheet]:
-    """The Clients and Factures sheets of a proposal, with the « Société » column when `companies`."""
-    return COMPANY_SHEETS if companies else (CUSTOMER_SHEET, INVOICE_SHEET)
-
-
 def _usable_email(line: QuoteLine) -> str:
     return line.customer.email if is_address(line.customer.email) else ""
 
@@ -187,3 +167,32 @@ QUOTE_SHEET = Sheet(
     identity=("Code client", "N° devis"),
     what="le devis (code client, n°)",
 )
+
+
+def with_company(sheet: Sheet) -> Sheet:
+    """The sheet with [[societes]]: « Société » first, read-only, sealed and part of each row's identity
+    (a customer code in two companies is two rows, two letters; a quote number too)."""
+    if sheet.name == CUSTOMERS:
+        column = Column(COMPANY_HEADER, 10, TEXT, lambda c: c.customer.company)
+        what = "le client (société, code)"
+    elif sheet.name == QUOTES:
+        column = Column(COMPANY_HEADER, 10, TEXT, lambda q: q.quote.company)
+        what = "le devis (société, code client, n°)"
+    else:
+        column = Column(COMPANY_HEADER, 10, TEXT, lambda r: r[0].customer.company)
+        what = "la facture (société, code client, n°)"
+    return Sheet(sheet.name, (column, *sheet.columns), (COMPANY_HEADER, *sheet.identity), what)
+
+
+COMPANY_SHEETS = (with_company(CUSTOMER_SHEET), with_company(INVOICE_SHEET))
+COMPANY_QUOTE_SHEET = with_company(QUOTE_SHEET)
+
+
+def sheets(companies: bool) -> tuple[Sheet, Sheet]:
+    """The Clients and Factures sheets of a proposal, with the « Société » column when `companies`."""
+    return COMPANY_SHEETS if companies else (CUSTOMER_SHEET, INVOICE_SHEET)
+
+
+def quote_sheet(companies: bool) -> Sheet:
+    """The Devis sheet of a proposal, with the « Société » column when `companies`."""
+    return COMPANY_QUOTE_SHEET if companies else QUOTE_SHEET

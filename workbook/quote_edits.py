@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from models.problems import Problem
 from models.quote_sending import QUOTE_CHANNELS, QuoteChoice
+from models.quotes import QuoteKey
 from models.settings import CHANNELS, Settings
 from models.text import fold
 from sources.cells import text_of
@@ -19,9 +20,10 @@ _CHANNELS = {fold(CHANNELS[code]): code for code in QUOTE_CHANNELS} | {"e-mail":
 
 @dataclass(frozen=True)
 class QuoteChoices:
-    """The « Devis » sheet's choices by quote number, in the workbook's order, and what does not add up."""
+    """The « Devis » sheet's choices by quote (company, number), in the workbook's order, and what does
+    not add up."""
 
-    quotes: dict[str, QuoteChoice]
+    quotes: dict[QuoteKey, QuoteChoice]
     problems: tuple[Problem, ...] = ()
 
 
@@ -30,8 +32,8 @@ def read_quote_choices(edited: EditedProposal, settings: Settings) -> QuoteChoic
     cells = Cells(settings)
     problems = cells.problems
     choices = {}
-    for number, row in sorted(edited.quotes.items(), key=lambda item: item[1].row):
-        choices[number] = QuoteChoice(
+    for (company, number), row in sorted(edited.quotes.items(), key=lambda item: item[1].row):
+        choices[company, number] = QuoteChoice(
             number=number,
             code=text_of(row.values["Code client"]),
             chase=cells.flag(row, "À relancer"),
@@ -41,6 +43,7 @@ def read_quote_choices(edited: EditedProposal, settings: Settings) -> QuoteChoic
             channel_cell=row.cell("Canal"),
             row=row.row,
             name=text_of(row.values["Client"]),
+            company=company,
         )
     return QuoteChoices(choices, tuple(problems))
 

@@ -15,9 +15,10 @@ from openpyxl.utils import get_column_letter
 
 from models.errors import RelanceError
 from models.problems import Problem
+from models.quotes import QuoteKey
 from sources.cells import parse_flag, text_of
 from workbook import layout as L
-from workbook.columns import CUSTOMER_SHEET, INVOICE_SHEET, QUOTE_SHEET, Sheet, sheets
+from workbook.columns import Sheet, quote_sheet, sheets
 from workbook.formulas import formula_cells
 from workbook.identity import broken_seals, parse_row_id
 
@@ -71,7 +72,8 @@ class EditedProposal:
     invoices: dict[tuple[str, str], SheetRow]
     added: tuple[SheetRow, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
-    quotes: dict[str, SheetRow] = field(default_factory=dict)  # « Devis » rows by quote number
+    # « Devis » rows by quote (company, number): the company "" with one company; never in `parts`
+    quotes: dict[QuoteKey, SheetRow] = field(default_factory=dict)
     parts: dict[str, EditedProposal] = field(default_factory=dict)  # [[societes]]: per company code
 
 
@@ -98,15 +100,17 @@ def read_proposal(path: Path) -> EditedProposal:
                 "lancez « preparer » pour en écrire une nouvelle."
             )
         problems: list[Problem] = []
-        specs = (CUSTOMER_SHEET, INVOICE_SHEET, *((QUOTE_SHEET,) if status.has_quotes else ()))
+        companies = bool(status.companies)
+        specs = (*sheets(companies), *((quote_sheet(companies),) if status.has_quotes else ()))
         data = {spec.name: _sheet(path, workbook, spec.name) for spec in specs}
     formulas = _formulas(path, data, specs)
     reading = _Rows(status.proposal_id, problems, formulas)
-    customer_sheet, invoice_sheet = sheets(bool(status.companies))
+    customer_sheet, invoice_sheet, *quote_specs = specs
     customers = reading.rows(customer_sheet, data[customer_sheet.name])
     invoices = reading.rows(invoice_sheet, data[invoice_sheet.name])
-    quotes = reading.rows(QUOTE_SHEET, data[QUOTE_SHEET.name]) if status.has_quotes else {}
-    quotes = {key[1]: row for key, row in quotes.items()}  # by quote number
+    found = {key: row for spec in quote_specs for key, row in reading.rows(spec, data[spec.name]).items()}
+    # by (company, number): the identity is (company, code, number), or (code, number) with one company
+    quotes = {(key[0] if companies else "", key[-1]): row for key, row in found.items()}
     if not status.companies:
         return EditedProposal(
             status,

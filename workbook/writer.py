@@ -17,7 +17,7 @@ from models.quote_sending import QUOTE_CHANNELS
 from models.records import ZERO
 from models.settings import CHANNELS, Settings
 from workbook import layout as L
-from workbook.columns import FORMULA, ID, QUOTE_SHEET, Sheet, sheets
+from workbook.columns import FORMULA, ID, Sheet, quote_sheet, sheets
 from workbook.identity import row_id
 from workbook.xlsx import Book, Formula, Rows
 
@@ -50,11 +50,12 @@ def write_proposal(
     book = Book(path)
     _summary(book, proposal, prepared_at, files)
     rows = [(c, i) for c in proposal.customers for i in c.invoices]
-    customer_sheet, invoice_sheet = sheets(bool(proposal.settings.companies))
+    companies = bool(proposal.settings.companies)
+    customer_sheet, invoice_sheet = sheets(companies)
     _table(book, customer_sheet, proposal.customers, proposal_id, proposal.settings)
     _table(book, invoice_sheet, rows, proposal_id, proposal.settings)
     if proposal.quotes is not None:  # only when input/ has a devis* file
-        _table(book, QUOTE_SHEET, proposal.quotes.lines, proposal_id, proposal.settings)
+        _table(book, quote_sheet(companies), proposal.quotes.lines, proposal_id, proposal.settings)
     _anomalies(book, proposal)
     _ageing(book, proposal)
     _metadata(book, proposal, prepared_at, proposal_id, files)
@@ -231,7 +232,7 @@ def _table(book: Book, spec: Sheet, rows: Sequence[Any], proposal_id: str, setti
         sheet.dropdown(spec.position("Canal"), CHANNELS.values(), count)
         sheet.dropdown(spec.position("À relancer"), (L.YES, L.NO), count)
         sheet.dropdown(spec.position("Réclamer pénalités"), (L.YES, L.NO), count)
-    elif spec is QUOTE_SHEET:
+    elif spec.name == L.QUOTES:
         sheet.dropdown(spec.position("À relancer"), (L.YES, L.NO), count)
         sheet.dropdown(spec.position("Canal"), [CHANNELS[code] for code in QUOTE_CHANNELS], count)
     else:

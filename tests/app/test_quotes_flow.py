@@ -109,7 +109,7 @@ def test_expired_quotes_prepared_edited_sent_journaled_and_followed_up_later(quo
     # journaled as their own kind: the invoice history is what it would have been without quotes
     journal = office / "output" / "journal.sqlite"
     assert read_quote_history(journal) == {
-        "D-101": QuoteHistory(1, date(2026, 11, 23)), "D-103": QuoteHistory(1, date(2026, 11, 23))
+        ("", "D-101"): QuoteHistory(1, date(2026, 11, 23)), ("", "D-103"): QuoteHistory(1, date(2026, 11, 23))
     }
     assert {n: h.last_level for n, h in read_history(journal).items()} == dict.fromkeys(
         ["FA-001", "FA-002", "FA-003", "FA-004", "FA-005"], 1
@@ -140,7 +140,7 @@ def test_expired_quotes_prepared_edited_sent_journaled_and_followed_up_later(quo
     assert second[0]["Subject"] == subject
     body = flat(second[0].get_body(("plain",)).get_content())
     assert "Nous vous en avions déjà écrit le 23/11/2026." in body
-    assert read_quote_history(journal)["D-101"] == QuoteHistory(2, date(2026, 12, 9))
+    assert read_quote_history(journal)["", "D-101"] == QuoteHistory(2, date(2026, 12, 9))
 
     # relances_max (2) reached: D-101 is no longer proposed; an accepted quote is no longer proposed either
     write_quotes(office / "input" / "devis.xlsx",
@@ -205,7 +205,9 @@ def test_a_failed_quote_email_is_retried_by_the_next_run_and_sent_once(quotes_of
         "Notre devis n° D-101 du 01/09/2026 — Menuiserie Lefèvre SARL",
         "Notre devis n° D-106 du 01/09/2026 — Menuiserie Lefèvre SARL",
     ]
-    assert set(read_quote_history(quotes_office / "output" / "journal.sqlite")) == {"D-101", "D-103", "D-106"}
+    assert set(read_quote_history(quotes_office / "output" / "journal.sqlite")) == {
+        ("", "D-101"), ("", "D-103"), ("", "D-106")
+    }
 
 
 def test_without_a_quotes_file_nothing_changes(office):

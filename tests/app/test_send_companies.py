@@ -7,25 +7,29 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
+from pypdf import PdfWriter
 
-from journal import Journal
+from journal import Journal, read_quote_history
+from models.quotes import QuoteHistory
 from tests.app.conftest import run, validate
 from tests.app.test_send import pdf_text
 from tests.conftest import ROOT
 from tests.letters.test_letters_payment import images, png
 from tests.mail.mail_servers import Inbox, free_port
-from tests.workbook.excel import table
+from tests.workbook.excel import set_cells, table
 
 DATA = ROOT / "tests" / "data" / "societes"
 LYON_IBAN, PARIS_IBAN = "FR32 1027 8073 0000 0201 8470 184", "FR14 2004 1010 0505 0001 3M02 606"
 LOGO = (300, 100)  # pixels of LYON's own logo
+NAMES = {"LYON": "Menuiserie Lefèvre Lyon SARL", "PARIS": "Menuiserie Lefèvre Paris SAS"}
 
 COMPANIES = f"""
 [[societes]]
@@ -157,11 +161,10 @@ def test_two_companies_two_letterheads_two_bundles_two_sequences(group, tmp_path
 
 def assert_company(text: str, own: str, other: str) -> None:
     """A letter (or a bundle) of `own`: its name and IBAN, never the other company's."""
-    names = {"LYON": "Menuiserie Lefèvre Lyon SARL", "PARIS": "Menuiserie Lefèvre Paris SAS"}
     ibans = {"LYON": LYON_IBAN, "PARIS": PARIS_IBAN}
     flat = " ".join(text.split())
-    assert names[own] in flat and ibans[own] in flat
-    assert names[other] not in flat and ibans[other] not in flat
+    assert NAMES[own] in flat and ibans[own] in flat
+    assert NAMES[other] not in flat and ibans[other] not in flat
 
 
 def test_a_wrong_iban_of_one_company_stops_the_lot_and_names_it(group):
@@ -186,12 +189,18 @@ def test_a_row_naming_no_company_stops_the_preparation(group):
     payments = folder / "input" / "reglements.csv"
     payments.write_text(payments.read_text(encoding="utf-8") + "20/11/2026;C4;50,00;;MARSEILLE\r\n",
                         encoding="utf-8")  # fmt: skip
+    (folder / "input" / "devis.csv").write_text(
+        "N° devis;Code client;Société;Date;Validité;Montant\nD-1;C1;LYON;01/09/2026;01/10/2026;10\n"
+        "D-2;C1;;01/09/2026;01/10/2026;10\n", encoding="utf-8"
+    )
     code, _, err = run(folder, "preparer")
     assert code == 1
+    assert "rien n'est préparé (2 points à corriger)" in err  # the quotes' told with the exports'
     assert (
         "reglements.csv, ligne 5, colonne « Société » : « MARSEILLE » n'est le code d'aucune société de "
         "relance.toml (LYON, PARIS)" in err
     )
+    assert "devis.csv, ligne 3, colonne « Société » : vide ; chaque ligne dit sa société (LYON, PARIS)" in err
     assert not (folder / "output" / "proposition_2026-11-23.xlsx").exists()
 
 
@@ -240,11 +249,13 @@ def _prepared(folder: Path) -> Path:
 
 def test_the_societe_filter_prepares_the_companies_it_names(group):
     folder, _ = group
+    shutil.copyfile(DATA / "devis_societes.xlsx", folder / "input" / "devis.xlsx")
     code, _, err = run(folder, "preparer", "-q", "--societe", "paris")
     assert code == 0, err
     proposal = folder / "output" / "proposition_2026-11-23.xlsx"
     assert list(clients(proposal)) == [("PARIS", "C2"), ("PARIS", "C4"), ("PARIS", "C1")]
     assert {row["Société"] for row in table(proposal, "Factures")} == {"PARIS"}
+    assert list(quotes(proposal)) == [("PARIS", "D-002"), ("PARIS", "D-001")]  # the quotes too
 
 
 def test_a_proposal_of_one_company_is_not_sent_once_there_are_several(group):
@@ -272,19 +283,114 @@ def test_a_proposal_of_one_company_is_not_sent_once_there_are_several(group):
     assert inbox.received == []
 
 
-def test_a_devis_file_with_several_companies_is_said_not_read(group):
-    """Quote follow-ups do not know their company yet: the file is named as not read, never followed up
-    on another company's letterhead."""
+def quotes(path: Path) -> dict[tuple[str, str], dict]:
+    return {(row["Société"], row["N° devis"]): row for row in table(path, "Devis")}
+
+
+def set_quote_cells(path: Path, column: str, values: dict[tuple[str, str], str]) -> None:
+    """Type `values` ((company, quote number) -> value) in `column` of the Devis sheet, as Excel would."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Devis"]
+    titles = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        key = (row[titles.index("Société")].value, row[titles.index("N° devis")].value)
+        if key in values:
+            row[titles.index(column)].value = values[key]
+    book.save(path)
+
+
+def test_quotes_of_two_companies_each_followed_up_for_its_company(group, tmp_path):
+    """D-001 is a quote of LYON and another of PARIS, both to a customer C1 (two customers): each is
+    followed up on its company's letterhead, from its sender, and counted in its company's history."""
     folder, inbox = group
-    shutil.copyfile(ROOT / "tests" / "data" / "devis_logiciel.xlsx", folder / "input" / "devis.xlsx")
-    code, _, err = run(folder, "preparer", "-q")
+    shutil.copyfile(DATA / "devis_societes.xlsx", folder / "input" / "devis.xlsx")
+    copies = folder / "input" / "devis_pdf" / "PARIS"  # PARIS's copy of its D-001; LYON has none
+    copies.mkdir(parents=True)
+    blank = PdfWriter()
+    blank.add_blank_page(200, 200)
+    blank.write(copies / "D-001.pdf")
+    code, out, err = run(folder, "preparer")
     assert code == 0, err
+    assert "  3 devis échu(s) à relancer : voir l'onglet Devis.\n" in out
     proposal = folder / "output" / "proposition_2026-11-23.xlsx"
-    [anomaly] = [row for row in table(proposal, "Anomalies") if row["Fichier"] == "devis.xlsx"]
-    assert "pas encore possible avec plusieurs sociétés" in anomaly["Message"]
-    assert table(proposal, "Devis") == []
+    rows = table(proposal, "Devis")
+    assert list(rows[0])[:4] == ["Société", "Code client", "Client", "N° devis"]
+    assert [(r["Société"], r["N° devis"], r["Client"], r["Montant"], r["Canal"], r["À relancer"])
+            for r in rows] == [
+        ("LYON", "D-001", "Boulangerie Martin", 3600, "Email", "Oui"),
+        ("PARIS", "D-002", "Garage Lemoine", 950, "Courrier", "Oui"),  # a customer of every company
+        ("PARIS", "D-001", "Boulangerie Martin Paris", 1800, "Email", "Oui"),
+    ]  # fmt: skip
+    assert not [row for row in table(proposal, "Anomalies") if row["Fichier"] == "devis.xlsx"]
+
     validate(proposal)
     code, out, err = run(folder, "envoyer", "--oui")
     assert code == 0, out + err
-    assert inbox.received  # the invoice reminders left, and no quote follow-up among them
-    assert not [m for m in inbox.received if "devis" in str(m.message["Subject"]).lower()]
+    sent = {m.rcpt_tos[0]: m.message for m in inbox.received if "devis" in str(m.message["Subject"])}
+    assert set(sent) == {"compta@martin.example", "paris@martin.example"}
+    lyon, paris = sent["compta@martin.example"], sent["paris@martin.example"]
+    assert (str(lyon["From"]), lyon["Subject"]) == (
+        "Service comptabilité <compta@lyon.example>", f"Notre devis n° D-001 du 01/09/2026 — {NAMES['LYON']}"
+    )
+    assert (str(paris["From"]), paris["Subject"]) == (
+        "Comptabilité Paris <compta@groupe.example>", f"Notre devis n° D-001 du 01/10/2026 — {NAMES['PARIS']}"
+    )
+    names = {code: [part.get_filename() for part in message.iter_attachments()]
+             for code, message in (("LYON", lyon), ("PARIS", paris))}  # fmt: skip
+    assert names == {
+        "LYON": ["Devis_D-001_Menuiserie_Lefevre_Lyon_SARL_2026-11-23.pdf"],
+        "PARIS": ["Devis_D-001_Menuiserie_Lefevre_Paris_SAS_2026-11-23.pdf", "Devis_D-001.pdf"],
+    }
+    for message, own, other, amount in ((lyon, "LYON", "PARIS", "3 600,00 €"),
+                                        (paris, "PARIS", "LYON", "1 800,00 €")):
+        letter = tmp_path / f"devis_{own}.pdf"
+        letter.write_bytes(next(message.iter_attachments()).get_content())
+        text = " ".join(pdf_text(letter, tmp_path).split())
+        assert "notre devis n° D-001" in text and amount in text
+        assert NAMES[own] in text and NAMES[other] not in text
+        assert ((1, *LOGO) in images(letter)) is (own == "LYON")  # LYON's own logo, on its letters only
+    output = folder / "output"
+    lyon_bundle = " ".join(pdf_text(output / "courriers_LYON_2026-11-23.pdf", tmp_path).split())
+    paris_bundle = " ".join(pdf_text(output / "courriers_PARIS_2026-11-23.pdf", tmp_path).split())
+    assert "notre devis n° D-002" in paris_bundle and "devis n°" not in lyon_bundle
+    assert_company(paris_bundle, "PARIS", "LYON")
+
+    # The journal: each follow-up its company's, each quote's history by (company, number).
+    journal = output / "journal.sqlite"
+    with Journal.open(journal) as opened:
+        kinds = {(row.kind, row.company, row.invoices[0].number) for row in opened.reminders()
+                 if row.kind == "devis"}  # fmt: skip
+    assert kinds == {("devis", "LYON", "D-001"), ("devis", "PARIS", "D-001"), ("devis", "PARIS", "D-002")}
+    first = QuoteHistory(1, date(2026, 11, 23))
+    assert read_quote_history(journal) == {("LYON", "D-001"): first, ("PARIS", "D-001"): first,
+                                           ("PARIS", "D-002"): first}  # fmt: skip
+    report = next((output / "archives").glob("*.txt")).read_text(encoding="utf-8")
+    assert "PARIS C1 Boulangerie Martin Paris : relance n° 1 du devis D-001, Email" in report
+
+    # 16 days later, LYON's D-001 alone gets its second follow-up...
+    code, _, err = run(folder, "preparer", "-q", day="2026-12-09", now=datetime(2026, 12, 9, 9, 0))
+    assert code == 0, err
+    proposal = output / "proposition_2026-12-09.xlsx"
+    assert {key: row["Relances déjà faites"] for key, row in quotes(proposal).items()} == {
+        ("LYON", "D-001"): 1, ("PARIS", "D-002"): 1, ("PARIS", "D-001"): 1,
+    }  # fmt: skip
+    set_quote_cells(proposal, "À relancer", {("PARIS", "D-001"): "Non", ("PARIS", "D-002"): "Non"})
+    set_cells(proposal, "Clients", "À relancer", dict.fromkeys(("C1", "C2", "C3", "C4"), "Non"))
+    validate(proposal)
+    code, out, err = run(folder, "envoyer", "--oui", day="2026-12-09", now=datetime(2026, 12, 9, 10, 0))
+    assert code == 0, out + err
+    (second,) = [m.message for m in inbox.received[len(inbox.received) - 1:]]
+    assert (second["To"], second["Subject"]) == ("compta@martin.example", lyon["Subject"])
+    assert "Nous vous en avions déjà écrit le 23/11/2026." in " ".join(
+        second.get_body(("plain",)).get_content().split()
+    )
+    assert read_quote_history(journal)["LYON", "D-001"] == QuoteHistory(2, date(2026, 12, 9))
+    assert read_quote_history(journal)["PARIS", "D-001"] == first
+
+    # ...so that later LYON's D-001 has had its two (relances_max) and PARIS's D-001 only one.
+    code, _, err = run(folder, "preparer", "-q", day="2026-12-28", now=datetime(2026, 12, 28, 9, 0))
+    assert code == 0, err
+    later = quotes(output / "proposition_2026-12-28.xlsx")
+    assert {key: row["Relances déjà faites"] for key, row in later.items()} == {
+        ("PARIS", "D-002"): 1, ("PARIS", "D-001"): 1,
+    }  # fmt: skip

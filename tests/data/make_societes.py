@@ -1,8 +1,9 @@
 """Regenerates the two-company exports of tests/data/societes (run: python tests/data/make_societes.py).
 
 A group's exports in one file per kind, with a « Société » column whose cells are written as people
-write them (LYON, Lyon, « Paris »); the same customer code (C1) and the same invoice number (FA-001) in
-both companies. The generated files are committed; this script says how each one was made.
+write them (LYON, Lyon, « Paris »); the same customer code (C1), the same invoice number (FA-001) and the
+same quote numbers (D-001, D-002) in both companies. The generated files are committed; this script says
+how each one was made.
 """
 
 from __future__ import annotations
@@ -52,6 +53,42 @@ WRONG = [
 ]
 
 
+# Quotes of both companies (for 2026-11-23): the same number D-001 for the same customer code C1, who is
+# two customers; C2 is a customer of every company.
+QUOTES = [
+    ("N° devis", "Code client", "Société", "Date devis", "Validité", "Montant TTC", "Statut"),
+    ("D-001", "C1", "LYON", date(2026, 9, 1), date(2026, 10, 31), 3600, "En attente"),
+    ("D-001", "C1", "Paris", date(2026, 10, 1), date(2026, 11, 10), 1800, None),  # PARIS's own D-001
+    ("D-002", "C2", "PARIS", date(2026, 9, 15), date(2026, 11, 1), 950, "En cours"),  # no email: by post
+    ("D-002", "C3", "lyon", date(2026, 11, 1), date(2026, 12, 31), 480, "En attente"),  # still valid
+    ("D-003", "C3", "LYON", date(2026, 9, 1), date(2026, 10, 1), 700, "Accepté"),
+]
+
+# Quote rows that name no company of relance.toml, or none at all; a number twice in one company.
+WRONG_QUOTES = [
+    "N° devis;Code client;Société;Date devis;Validité;Montant TTC",
+    "D-101;C1;LYON;01/09/2026;01/10/2026;100,00",
+    "D-102;C1;Marseille;01/09/2026;01/10/2026;100,00",
+    "D-103;C2;;01/09/2026;01/10/2026;100,00",
+    "D-101;C4;Paris;01/09/2026;01/10/2026;100,00",  # PARIS's D-101: another quote
+    "D-101;C3;lyon;01/09/2026;01/10/2026;100,00",  # LYON's D-101 again: a duplicate
+]
+
+
+def quotes() -> None:
+    """The quote files (written apart: the others stay byte for byte as committed)."""
+    (HERE / "devis_societes_erreurs.csv").write_bytes(("\r\n".join(WRONG_QUOTES) + "\r\n").encode("utf-8"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Devis"
+    for row in QUOTES:
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
+        for cell in cells:
+            cell.number_format = "DD/MM/YYYY"
+    book.save(HERE / "devis_societes.xlsx")
+
+
 def main() -> None:
     HERE.mkdir(exist_ok=True)
     (HERE / "clients_societes.csv").write_bytes(("\r\n".join(CLIENTS) + "\r\n").encode("utf-8"))
@@ -66,6 +103,7 @@ def main() -> None:
         for cell in cells:
             cell.number_format = "DD/MM/YYYY"
     book.save(HERE / "factures_societes.xlsx")
+    quotes()
 
 
 if __name__ == "__main__":

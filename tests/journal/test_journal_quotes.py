@@ -15,10 +15,11 @@ from models.quotes import QuoteHistory
 
 
 def plan_quote(journal: Journal, lot: str, number: str = "F1", follow_up: int = 1, customer: str = "C001",
-               channel: str = "email") -> int:  # fmt: skip
+               channel: str = "email", company: str = "") -> int:  # fmt: skip
     """A follow-up of quote `number` (numbered like an invoice on purpose: the kinds stay apart)."""
     return journal.plan(lot, customer, f"Client {customer}", follow_up, channel, "c@example.fr",
-                        [(number, Decimal("3600.00"), follow_up)], T0, kind="devis")  # fmt: skip
+                        [(number, Decimal("3600.00"), follow_up)], T0, kind="devis",
+                        company=company)  # fmt: skip
 
 
 def test_a_quote_follow_up_has_its_own_history_and_never_counts_as_an_invoice_reminder(journal):
@@ -28,7 +29,7 @@ def test_a_quote_follow_up_has_its_own_history_and_never_counts_as_an_invoice_re
     history = journal.history()
     assert {n: (h.last_level, h.count) for n, h in history.items()} == {"F1": (2, 1), "F2": (2, 1)}
     assert [(letter.level, letter.invoices) for letter in journal.letters()] == [(2, ("F1", "F2"))]
-    assert journal.quote_history() == {"F1": QuoteHistory(1, date(2026, 11, 24))}
+    assert journal.quote_history() == {("", "F1"): QuoteHistory(1, date(2026, 11, 24))}
     totals = journal.totals()
     assert (totals.sent, dict(totals.by_level), totals.amount) == (1, {2: 1}, Decimal("200.00"))
     assert totals.quotes == 1
@@ -44,9 +45,24 @@ def test_quote_history_counts_what_reached_the_customer_only(journal):
     send_one(journal, plan_quote(journal, lot, "D1", 2), at(days=16))
     planned = plan_quote(journal, lot, "D2")  # planned, never sent
     journal.mark_failed(planned, at(days=16), "refusé par le serveur")
-    assert journal.quote_history() == {"D1": QuoteHistory(2, date(2026, 12, 9))}
+    assert journal.quote_history() == {("", "D1"): QuoteHistory(2, date(2026, 12, 9))}
     journal.cancel_lot(lot, at(days=17))  # a cancelled lot's follow-ups no longer count
-    assert journal.quote_history() == {"D1": QuoteHistory(1, date(2026, 11, 23))}
+    assert journal.quote_history() == {("", "D1"): QuoteHistory(1, date(2026, 11, 23))}
+
+
+def test_quote_history_is_per_company_and_number(journal):
+    """[[societes]]: two companies may number their quotes alike; each quote has its own history."""
+    lot = journal.create_lot(T0, REF, "p.xlsx")
+    send_one(journal, plan_quote(journal, lot, "D1", customer="C1", company="LYON"), at(days=0))
+    send_one(journal, plan_quote(journal, lot, "D1", customer="C1", company="PARIS"), at(days=1))
+    journal.complete_lot(lot, at(days=1))
+    lot = journal.create_lot(at(days=16), REF, "q.xlsx")
+    send_one(journal, plan_quote(journal, lot, "D1", 2, customer="C1", company="LYON"), at(days=16))
+    assert journal.quote_history() == {
+        ("LYON", "D1"): QuoteHistory(2, date(2026, 12, 9)),
+        ("PARIS", "D1"): QuoteHistory(1, date(2026, 11, 24)),
+    }
+    assert {(row.company, row.kind) for row in journal.reminders(lot)} == {("LYON", "devis")}
 
 
 def test_an_unknown_kind_is_a_bug_in_the_caller(journal):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +21,8 @@ from models.quotes import (
     QuoteHistory,
     QuoteProposal,
     follow_ups,
+    follow_ups_by_company,
+    history_of,
 )
 from models.records import Anomaly, Customer, Source
 from models.reminders import FIELDS
@@ -41,9 +44,9 @@ RULES = QuoteRules()
 
 
 def quote(number: str = "D1", valid: str = "2026-11-01", customer: str = "C1", status: str = PENDING,
-          amount: str = "1200.00", row: int = 2) -> Quote:  # fmt: skip
+          amount: str = "1200.00", row: int = 2, company: str = "") -> Quote:  # fmt: skip
     return Quote(number, customer, f"Nom {customer}", d("2026-10-01"), d(valid), Decimal(amount), status,
-                 Source("devis.csv", row))  # fmt: skip
+                 Source("devis.csv", row), company)  # fmt: skip
 
 
 def proposed(quotes, history=None, rules=RULES, today=TODAY, **options):
@@ -134,6 +137,73 @@ def test_oldest_validity_first():
     assert numbers(proposed(quotes)[0]) == ["D1", "D2", "D3"]
 
 
+# --- several companies ([[societes]]) -------------------------------------------------------------------
+
+# C1 is a customer of both companies (two customers); C2 of every company (as split_frames gives it).
+BY_COMPANY = {
+    "LYON": {"C1": replace(CUSTOMERS["C1"], company="LYON"), "C2": replace(CUSTOMERS["C2"], company="LYON")},
+    "PARIS": {"C1": Customer("C1", "Boulangerie Martin Paris", "paris@martin.example", ("8 rue de Turenne",),
+                             "75004", "Paris", source=Source("clients.csv", 7), company="PARIS"),
+              "C2": replace(CUSTOMERS["C2"], company="PARIS")},
+}  # fmt: skip
+
+
+def test_a_company_sees_its_own_follow_ups_and_those_sent_before_societes():
+    history = {("", "D1"): QuoteHistory(1, d("2026-10-01")), ("LYON", "D1"): QuoteHistory(1, d("2026-11-01")),
+               ("PARIS", "D1"): QuoteHistory(1, d("2026-10-20")), ("PARIS", "D2"): QuoteHistory(2, None)}
+    assert history_of(history, "LYON") == {"D1": QuoteHistory(2, d("2026-11-01"))}
+    assert history_of(history, "PARIS") == {"D1": QuoteHistory(2, d("2026-10-20")), "D2": QuoteHistory(2)}
+    # one company again: every follow-up of the number counts, whichever company sent it
+    assert history_of(history, "")["D1"] == QuoteHistory(3, d("2026-11-01"))
+
+
+def test_each_company_follows_up_its_quotes_with_its_customers_and_its_history():
+    quotes = [quote("D1", company="LYON"), quote("D1", "2026-10-15", company="PARIS", row=3),
+              quote("D2", customer="C2", company="PARIS", row=4),
+              quote("D3", customer="C9", company="PARIS", row=5),
+              quote("D1", company="MARSEILLE", row=6)]  # fmt: skip
+    history = {("LYON", "D1"): QuoteHistory(1, d("2026-11-01")), ("PARIS", "D2"): QuoteHistory(2, None)}
+    lines, anomalies = follow_ups_by_company(quotes, history, BY_COMPANY, RULES, TODAY)
+    assert [(line.quote.company, line.quote.number, line.customer.name, line.customer.company, line.number,
+             line.channel) for line in lines] == [
+        ("LYON", "D1", "Boulangerie Martin", "LYON", 2, "email"),
+        ("PARIS", "D1", "Boulangerie Martin Paris", "PARIS", 1, "email"),
+        ("PARIS", "D3", "Nom C9", "PARIS", 1, "courrier"),
+    ]  # fmt: skip
+    # PARIS's D2 reached relances_max; a company not prepared (MARSEILLE) proposes nothing
+    assert anomalies == (
+        Anomaly("devis.csv", 5, "Code client", "C9",
+                "Devis D3 (PARIS) : client C9 absent du fichier clients pour cette société, sans email ni "
+                "adresse : proposé avec « À relancer » à Non."),
+    )  # fmt: skip
+    only_paris = {"PARIS": BY_COMPANY["PARIS"]}  # --societe PARIS
+    lines, _ = follow_ups_by_company(quotes, history, only_paris, RULES, TODAY)
+    assert [line.quote.key for line in lines] == [("PARIS", "D1"), ("PARIS", "D3")]
+
+
+def test_one_company_is_the_case_of_before():
+    quotes = [quote("D1"), quote("D2", customer="C2")]
+    history = {("", "D1"): QuoteHistory(1, d("2026-11-01"))}
+    assert follow_ups_by_company(quotes, history, {"": CUSTOMERS}, RULES, TODAY) == proposed(
+        quotes, {"D1": QuoteHistory(1, d("2026-11-01"))}
+    )
+
+
+def test_a_follow_up_is_sent_for_its_quotes_company_and_a_note_names_it():
+    quotes = (quote("D1", company="LYON"), quote("D1", company="PARIS"), quote("D2", company="PARIS",
+              status=ACCEPTED))  # fmt: skip
+    lines, anomalies = follow_ups_by_company(quotes, {}, BY_COMPANY, RULES, TODAY)
+    now = QuoteProposal(quotes, lines, anomalies)
+    chosen = {key: replace(choice(key[1]), company=key[0])
+              for key in (("LYON", "D1"), ("PARIS", "D1"), ("PARIS", "D2"), ("LYON", "D2"))}
+    plan = plan_quotes(now, chosen, frozenset({("LYON", "D2")}))  # LYON's D2 left in the lot resumed
+    assert [(r.company, r.quote.key, r.customer.name, r.customer.email) for r in plan.reminders] == [
+        ("LYON", ("LYON", "D1"), "Boulangerie Martin", "compta@martin.example"),
+        ("PARIS", ("PARIS", "D1"), "Boulangerie Martin Paris", "paris@martin.example"),
+    ]  # fmt: skip
+    assert plan.notes == ("PARIS : Devis D2 (Nom C1) est désormais « accepté » : pas de relance.",)
+
+
 # --- planning the lot ----------------------------------------------------------------------------------
 
 
@@ -150,8 +220,8 @@ def choice(number: str, chase: bool = True, channel: str | None = None, message:
 
 def test_the_validated_choices_become_follow_ups():
     plan = plan_quotes(current(quote("D1"), quote("D2", customer="C2")),
-                       {"D1": choice("D1", message="  Notre offre tient toujours.  "),
-                        "D2": choice("D2", chase=False, code="C2")})  # fmt: skip
+                       {("", "D1"): choice("D1", message="  Notre offre tient toujours.  "),
+                        ("", "D2"): choice("D2", chase=False, code="C2")})  # fmt: skip
     (reminder,) = plan.reminders
     assert (reminder.quote.number, reminder.channel, reminder.message, reminder.number) == (
         "D1", "email", "Notre offre tient toujours.", 1
@@ -162,7 +232,7 @@ def test_the_validated_choices_become_follow_ups():
 
 def test_a_quote_accepted_gone_or_no_longer_due_since_the_proposal_is_a_note():
     now = current(quote("D1", status=ACCEPTED), quote("D2", valid="2026-12-31"))
-    plan = plan_quotes(now, {n: choice(n) for n in ("D1", "D2", "D3")})
+    plan = plan_quotes(now, {("", n): choice(n) for n in ("D1", "D2", "D3")})
     assert plan.reminders == ()
     assert plan.notes == (
         "Devis D1 (Nom C1) est désormais « accepté » : pas de relance.",
@@ -174,10 +244,10 @@ def test_a_quote_accepted_gone_or_no_longer_due_since_the_proposal_is_a_note():
 def test_a_follow_up_that_cannot_reach_its_customer_is_a_problem():
     now = current(quote("D1"), quote("D2", customer="C2"), quote("D3", customer="C3"),
                   quote("D9", customer="C9"))  # fmt: skip
-    plan = plan_quotes(now, {"D1": choice("D1", channel="courrier", row=2),  # C1 has an address: fine
-                             "D2": choice("D2", channel="email", row=3, code="C2"),
-                             "D3": choice("D3", row=4, code="C3"),
-                             "D9": choice("D9", row=5, code="C9")})  # fmt: skip
+    plan = plan_quotes(now, {("", "D1"): choice("D1", channel="courrier", row=2),  # C1 has an address
+                             ("", "D2"): choice("D2", channel="email", row=3, code="C2"),
+                             ("", "D3"): choice("D3", row=4, code="C3"),
+                             ("", "D9"): choice("D9", row=5, code="C9")})  # fmt: skip
     assert [(p.where, p.message) for p in plan.problems] == [
         ("Devis!K3", "Devis D2, Garage Lemoine (Devis, ligne 3) : canal « Email » mais pas d'adresse email "
                      "dans le fichier clients ; complétez-le ou choisissez le canal Courrier en Devis!K3."),
@@ -192,7 +262,8 @@ def test_a_follow_up_that_cannot_reach_its_customer_is_a_problem():
 
 def test_a_quote_whose_follow_up_left_in_the_lot_being_resumed_is_no_note():
     history = {"D1": QuoteHistory(1, TODAY)}  # sent by the interrupted run, today
-    assert plan_quotes(current(quote("D1"), history=history), {"D1": choice("D1")}, frozenset({"D1"})) == (
+    chosen = {("", "D1"): choice("D1")}
+    assert plan_quotes(current(quote("D1"), history=history), chosen, frozenset({("", "D1")})) == (
         plan_quotes(None, {})
     )
 

@@ -3,14 +3,17 @@ names none told with its file, line and column."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from models.problems import Problems
-from models.settings import Company, Settings
+from models.records import Anomaly
+from models.settings import Company, Settings, settings_from_mapping
 from sources import read_exports
-from sources.companies import split_frames
+from sources.companies import CompanyColumn, split_frames
+from sources.quotes import quote_files, read_quotes
 from tests.sources.samples import copy_samples, read
 
 TWO = Settings(companies=(Company(name="Lyon SARL", code="LYON"), Company(name="Paris SAS", code="PARIS")))
@@ -82,3 +85,72 @@ def test_every_row_naming_no_company_is_told_with_its_file_line_and_column(input
         "facture et chaque règlement dit la sienne. Ajoutez la colonne, ou indiquez son titre dans "
         "relance.toml, section [colonnes.reglements], clé societe.",
     ]
+
+
+# --- the quotes (devis*) -------------------------------------------------------------------------------
+
+
+def test_each_quote_is_its_companys_and_two_companies_may_number_alike(input_dir: Path) -> None:
+    copy_samples(input_dir, {"devis.xlsx": "societes/devis_societes.xlsx"})
+    column = CompanyColumn(TWO)
+    read = read_quotes(quote_files(input_dir), TWO, column)
+    assert [(q.key, q.customer_code, q.customer_name) for q in read.quotes] == [
+        (("LYON", "D-001"), "C1", ""), (("PARIS", "D-001"), "C1", ""), (("PARIS", "D-002"), "C2", ""),
+        (("LYON", "D-002"), "C3", ""), (("LYON", "D-003"), "C3", ""),
+    ]  # fmt: skip
+    assert (read.anomalies, column.problems) == ((), [])
+    # One company: « Société » is then no company (a name), and the second D-001 a number seen before.
+    read = read_quotes(quote_files(input_dir), Settings())
+    assert [q.key for q in read.quotes] == [("", "D-001"), ("", "D-002"), ("", "D-003")]
+    assert read.quotes[0].customer_name == "LYON"
+
+
+def test_a_quote_naming_no_company_is_told_with_the_exports_and_a_number_twice_in_one_company(
+    input_dir: Path,
+) -> None:  # fmt: skip
+    copy_samples(input_dir, {"devis.csv": "societes/devis_societes_erreurs.csv",
+                             "factures.csv": "societes/factures_societes_erreurs.csv"})  # fmt: skip
+    column = CompanyColumn(TWO)
+    read = read_quotes(quote_files(input_dir), TWO, column)
+    # no company for D-102 and D-103: their problems below stop the preparation
+    assert [q.key for q in read.quotes] == [
+        ("LYON", "D-101"), ("", "D-102"), ("", "D-103"), ("PARIS", "D-101"),
+    ]  # fmt: skip
+    assert read.anomalies == (
+        Anomaly("devis.csv", 6, "N° devis", "D-101",
+                "Numéro de devis déjà présent (devis.csv ligne 2) : ligne ignorée."),
+    )  # fmt: skip
+    with pytest.raises(Problems) as caught:
+        read_exports(input_dir, TWO, column)
+    assert caught.value.message.splitlines()[1:] == [
+        "  - devis.csv, ligne 3, colonne « Société » : « Marseille » n'est le code d'aucune société de "
+        "relance.toml (LYON, PARIS) ; corrigez la cellule, ou ajoutez cette société dans un bloc "
+        "[[societes]].",
+        "  - devis.csv, ligne 4, colonne « Société » : vide ; chaque ligne dit sa société (LYON, PARIS).",
+        "  - factures.csv, lignes 3, 5, colonne « Société » : « Marseille » n'est le code d'aucune société "
+        "de relance.toml (LYON, PARIS) ; corrigez la cellule, ou ajoutez cette société dans un bloc "
+        "[[societes]].",
+        "  - factures.csv, ligne 4, colonne « Société » : vide ; chaque ligne dit sa société "
+        "(LYON, PARIS).",
+    ]
+
+
+def test_a_quote_file_without_its_company_column_is_told_and_colonnes_devis_names_it(input_dir: Path) -> None:
+    (input_dir / "devis.csv").write_text(
+        "N° devis;Code client;Date;Validité;Montant;Entreprise émettrice\n"
+        "D1;C1;01/09/2026;01/10/2026;10;Lyon\n",
+        encoding="utf-8",
+    )
+    column = CompanyColumn(TWO)
+    read_quotes(quote_files(input_dir), TWO, column)
+    assert [problem.message for problem in column.problems] == [
+        "Le fichier devis.csv n'a pas de colonne « Société » (colonnes trouvées : N° devis, Code client, "
+        "Date, Validité, Montant, Entreprise émettrice) : avec plusieurs sociétés ([[societes]] dans "
+        "relance.toml), chaque devis dit la sienne. Ajoutez la colonne, ou indiquez son titre dans "
+        "relance.toml, section [colonnes.devis], clé societe."
+    ]
+    own = settings_from_mapping({"colonnes": {"devis": {"societe": "Entreprise émettrice"}}})
+    named = replace(own, companies=TWO.companies)
+    column = CompanyColumn(named)
+    (quote,) = read_quotes(quote_files(input_dir), named, column).quotes
+    assert (quote.key, column.problems) == (("LYON", "D1"), [])

@@ -2,15 +2,19 @@
 âgée, read-only and sealed, and each row read back as its company's."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from models.group import merge
 from models.proposal import build_proposal
+from models.quotes import PENDING, Quote, QuoteHistory, QuoteProposal, follow_ups_by_company
+from models.records import Source
 from models.settings import Company
-from tests.models.factories import SETTINGS, TODAY, customer, invoice
+from tests.models.factories import SETTINGS, TODAY, customer, d, invoice
 from tests.workbook.excel import table, write
+from workbook.quote_edits import read_quote_choices
 from workbook.reader import read_proposal, read_status
 
 LYON, PARIS = Company(name="Lyon SARL", code="LYON"), Company(name="Paris SAS", code="PARIS")
@@ -73,3 +77,46 @@ def test_one_company_writes_no_company_column(tmp_path):
     path = write(proposal, tmp_path)
     assert "Société" not in table(path, "Clients")[0]
     assert read_status(path).companies == ()
+
+
+def with_quotes():
+    """Both companies have a quote D-1 of their customer C1: two quotes, two rows."""
+    quotes = tuple(
+        Quote("D-1", "C1", "", d("2026-09-01"), d("2026-10-01"), Decimal(amount), PENDING,
+              Source("devis.csv", row), code)
+        for row, code, amount in ((2, "LYON", "3600.00"), (3, "PARIS", "1800.00"))
+    )  # fmt: skip
+    customers = {code: {"C1": customer("C1", company=code)} for code in ("LYON", "PARIS")}
+    history = {("PARIS", "D-1"): QuoteHistory(1, d("2026-10-20"))}
+    lines, anomalies = follow_ups_by_company(quotes, history, customers, GROUP.quotes, TODAY)
+    return replace(two_companies(), quotes=QuoteProposal(quotes, lines, anomalies, ("devis.csv",)))
+
+
+def test_the_devis_sheet_shows_each_quotes_company_and_reads_it_back(tmp_path):
+    path = write(with_quotes(), tmp_path)
+    rows = table(path, "Devis")
+    assert list(rows[0])[:4] == ["Société", "Code client", "Client", "N° devis"]
+    assert [(r["Société"], r["N° devis"], r["Montant"], r["Relances déjà faites"]) for r in rows] == [
+        ("LYON", "D-1", 3600, 0), ("PARIS", "D-1", 1800, 1),
+    ]  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    book["Devis"]["L3"] = "Courrier"  # « Canal » of PARIS's D-1
+    book.save(path)
+    edited = read_proposal(path)
+    assert edited.problems == ()
+    choices = read_quote_choices(edited, GROUP).quotes
+    assert [(key, c.company, c.channel, c.channel_cell) for key, c in choices.items()] == [
+        (("LYON", "D-1"), "LYON", "email", "Devis!L2"), (("PARIS", "D-1"), "PARIS", "courrier", "Devis!L3"),
+    ]  # fmt: skip
+
+
+def test_a_company_changed_in_a_devis_row_is_refused(tmp_path):
+    path = write(with_quotes(), tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Devis"]["A2"] = "PARIS"  # LYON's D-1 now says PARIS: its follow-up would go out as PARIS's
+    book.save(path)
+    (problem,) = read_proposal(path).problems
+    assert problem.message.startswith(
+        "Onglet Devis, ligne 2 : le devis (société, code client, n°) affiché « PARIS / C1 / D-1 » n'est pas "
+        "celui de cette ligne (« LYON / C1 / D-1 »)"
+    )
