@@ -59,12 +59,21 @@ def wrap(
 
 
 def during_conversion() -> None:
-    """Die while LibreOffice converts: its processes live on, as they would after a power cut of Python."""
+    """Die while LibreOffice converts: its processes live on, as they would after a power cut of Python.
+
+    Deterministic, not timed: the child dies once LibreOffice has written the first PDF of its chunk, or
+    when it ends — always before the conversion returns, so never while the emails go out."""
     original = letters.pdf._soffice
 
-    def wrapper(*args: Any, **kwargs: Any) -> int:
-        threading.Thread(target=lambda: (time.sleep(1.5), die()), daemon=True).start()
-        return original(*args, **kwargs)
+    def wrapper(soffice: Path, chunk: Any, out_dir: Path, *args: Any, **kwargs: Any) -> int:
+        call = (soffice, chunk, out_dir, *args)
+        worker = threading.Thread(target=original, args=call, kwargs=kwargs, daemon=True)
+        worker.start()
+        written = lambda: any(letters.pdf._written(out_dir / f"{p.stem}.pdf") for p in chunk)  # noqa: E731
+        while worker.is_alive() and not written():
+            time.sleep(0.02)
+        die()
+        raise AssertionError("unreachable")
 
     letters.pdf._soffice = wrapper
 

@@ -173,6 +173,8 @@ def test_every_customer_exactly_once_whatever_the_crash(office, server, point, t
         inbox.kill_at, inbox.victim = int(point.split(":")[1]), child.pid
     child.communicate(timeout=300)
     assert child.returncode == -signal.SIGKILL, f"the kill point {point} was never reached"
+    if point == "convert":
+        assert not inbox.received, "the child died after the conversion, not during it"
     kill_leftovers(office)
     inbox.kill_at = 0
     resume(office, inbox)
