@@ -115,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="renvoyer les relances dont l'envoi a été interrompu (le destinataire les a peut-être reçues)",
     )
     parser.add_argument(
+        "--incertains-envoyes",
+        action="store_true",
+        help="compter comme envoyées les relances dont l'envoi a été interrompu, "
+        "que vous avez retrouvées dans vos messages envoyés (rien n'est renvoyé)",
+    )
+    parser.add_argument(
         "--dossier",
         type=Path,
         metavar="DIR",
@@ -266,11 +272,19 @@ def _dispatch(
 
         status(folder, out)
         return OK, {}
+    if args.renvoyer_incertains and args.incertains_envoyes:
+        raise RelanceError(
+            "Choisissez --renvoyer-incertains (les renvoyer) ou --incertains-envoyes (ils sont bien "
+            "partis : les compter comme envoyés), pas les deux."
+        )
     request = Request(
         command=command,
         today=args.date or clock().date(),
         options=SendOptions(
-            yes=args.oui, simulation=args.simulation, retry_uncertain=args.renvoyer_incertains
+            yes=args.oui,
+            simulation=args.simulation,
+            retry_uncertain=args.renvoyer_incertains,
+            uncertain_arrived=args.incertains_envoyes,
         ),
         lot=args.lot or "",
         quiet=args.quiet,

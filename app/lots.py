@@ -12,6 +12,7 @@ from typing import TextIO
 
 from app.deliver import Outcome
 from app.folder import Folder
+from app.options import SendOptions
 from journal import CANCELLED, FAILED, PLANNED, SENDING, SENT, Journal, LotRow, ReminderRow
 from journal.rows import parts_of
 from models.quote_sending import QuoteReminder, Sendable
@@ -56,17 +57,20 @@ def resume(
     journal: Journal | None,
     lot: LotRow | None,
     reminders: tuple[Sendable, ...],
-    retry_uncertain: bool,
+    options: SendOptions,
     now: Callable[[], datetime],
-) -> tuple[list[Todo], list[ReminderRow]]:
+) -> tuple[list[Todo], list[ReminderRow], list[ReminderRow]]:
     """What is left to deliver: everything on a first run; after an interrupted one, the channels that did
     not leave. An email left `sending` may or may not have reached the server: it is never sent again
-    silently, only with --renvoyer-incertains. A letter left `sending` is settled by its bundle file."""
+    silently, only with --renvoyer-incertains; with --incertains-envoyes (the user found it in the sent
+    messages) it counts as sent. A letter left `sending` is settled by its bundle file.
+    Returns what to deliver, the uncertain reminders left as they are, and those counted as sent."""
     if journal is None or lot is None:
-        return [Todo(r, None, frozenset(parts_of(r.channel))) for r in reminders], []
+        return [Todo(r, None, frozenset(parts_of(r.channel))) for r in reminders], [], []
     known = {_row_key(row): row for row in journal.reminders(lot.id)}
     todo: list[Todo] = []
     uncertain: list[ReminderRow] = []
+    arrived: list[ReminderRow] = []
     for reminder in reminders:
         row = known.pop(_key(reminder), None)
         if row is None:
@@ -83,9 +87,12 @@ def resume(
                 left.add(part.part)
             elif part.part == "email" and not any(name.endswith(".eml") for name in part.files):
                 # SENDING: handed over to the server when the run stopped
-                if retry_uncertain:
+                if options.retry_uncertain:
                     journal.part_failed(row.id, "email", now(), "renvoi demandé (--renvoyer-incertains)")
                     left.add("email")
+                elif options.uncertain_arrived:
+                    journal.part_sent(row.id, "email", now(), list(part.files))
+                    arrived.append(row)
                 else:
                     uncertain.append(row)
             elif any((folder.root / name).is_file() for name in part.files):
@@ -98,7 +105,7 @@ def resume(
     for row in known.values():  # nothing to chase any more for this customer: what did not leave goes
         if any(part.status in (PLANNED, FAILED) for part in row.parts) and row.status != SENDING:
             journal.drop(row.id, now(), "plus rien à relancer au moment de l'envoi")
-    return todo, uncertain
+    return todo, uncertain, arrived
 
 
 def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[QuoteKey]:
@@ -109,12 +116,17 @@ def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[Quot
     return frozenset((company, number) for kind, company, number in keys if kind == "devis")
 
 
-def tell_uncertain(rows: list[ReminderRow], out: TextIO) -> None:
-    out.write(
-        "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu) — "
-        "vérifiez vos messages envoyés, puis relancez avec « envoyer --renvoyer-incertains » "
-        "pour les renvoyer, ou annulez le lot :\n"
-    )
+UNCERTAIN = (
+    "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu) — "
+    "vérifiez vos messages envoyés, puis relancez avec « envoyer --renvoyer-incertains » "
+    "pour les renvoyer, ou avec « envoyer --incertains-envoyes » s'ils y sont bien :"
+)
+ARRIVED = "Comptés comme envoyés (retrouvés dans vos messages envoyés, --incertains-envoyes) :"
+
+
+def tell_uncertain(rows: list[ReminderRow], out: TextIO, *, counted_as_sent: bool = False) -> None:
+    """List the uncertain emails: those left as they are, or those the user had us count as sent."""
+    out.write((ARRIVED if counted_as_sent else UNCERTAIN) + "\n")
     for row in rows:
         email = row.part("email")
         address = email.recipient if email else ""
@@ -167,7 +179,7 @@ def report(folder: Folder, title: str, outcome: Outcome, out: TextIO) -> None:
     for job, reason in outcome.uncertain:
         out.write(
             f"  Incertain : {_who(job.reminder)} : {reason} ; il n'est pas renvoyé sans "
-            "« envoyer --renvoyer-incertains ».\n"
+            "« envoyer --renvoyer-incertains » (ou « --incertains-envoyes » s'il est bien parti).\n"
         )
     if outcome.stopped:
         out.write(f"Envoi arrêté : {outcome.stopped}\n")

@@ -10,3 +10,4 @@ class SendOptions:
     yes: bool = False  # --oui: no question
     simulation: bool = False  # --simulation: render everything into output/simulation/, send nothing
     retry_uncertain: bool = False  # --renvoyer-incertains
+    uncertain_arrived: bool = False  # --incertains-envoyes: the user found them sent, count them as sent

@@ -117,8 +117,8 @@ def _send(
         key=lambda p: p.where,
     )
     rows_moved = bool(edited.problems)
-    todo, uncertain = resume(
-        folder, journal, lot, (*plan.reminders, *quote_plan.reminders), options.retry_uncertain, now
+    todo, uncertain, arrived = resume(
+        folder, journal, lot, (*plan.reminders, *quote_plan.reminders), options, now
     )
     letters_to_make = [t.reminder for t in todo if t.parts - {"telephone"}]
     levels = {r.level.number: r.level for r in letters_to_make if not isinstance(r, QuoteReminder)}.values()
@@ -136,6 +136,8 @@ def _send(
             problems,
             ROWS_HINT if rows_moved else "",
         )
+    if arrived:
+        tell_uncertain(arrived, out, counted_as_sent=True)
     if uncertain:
         tell_uncertain(uncertain, out)
     if not todo:

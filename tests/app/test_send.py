@@ -109,7 +109,9 @@ def test_a_customer_who_paid_since_the_proposal_receives_nothing(office, smtp):
     assert "Garage Lemoine (C4) ne doit plus rien d'échu : pas de relance." in out
 
 
-def test_a_run_killed_while_sending_never_sends_twice(office, smtp):
+def killed_while_sending(office, smtp):
+    """A send killed while the server held its second email: the server keeps it, the journal cannot
+    know. The inbox."""
     arrived, release = threading.Event(), threading.Event()
 
     def hold_second_message():
@@ -130,13 +132,43 @@ def test_a_run_killed_while_sending_never_sends_twice(office, smtp):
         child.wait(30)
     finally:
         release.set()
+    return inbox
+
+
+def test_a_run_killed_while_sending_never_sends_twice(office, smtp):
+    inbox = killed_while_sending(office, smtp)
     code, out, _ = run(office, "envoyer", "--oui")
     assert code == 3  # the uncertain one is listed, not resent
-    assert "Envoi incertain" in out
+    assert "Envoi incertain" in out and "--incertains-envoyes" in out
     assert max(recipients(inbox).values()) == 1
     assert set(recipients(inbox)) == EMAILS  # the held message was kept by the server
     with Journal.open(office / "output" / "journal.sqlite") as journal:
         assert len(journal.uncertain()) == 1
+    assert (office / "output" / "proposition_2026-11-23.xlsx").exists()  # the lot is not complete
+
+
+def test_an_uncertain_email_found_in_the_sent_messages_counts_as_sent_without_leaving_again(office, smtp):
+    inbox = killed_while_sending(office, smtp)
+    with Journal.open(office / "output" / "journal.sqlite") as journal:
+        (row,) = journal.uncertain()
+    code, out, err = run(office, "envoyer", "--oui", "--incertains-envoyes")
+    assert code == 0, out + err
+    assert "Comptés comme envoyés" in out and row.part("email").recipient in out
+    assert recipients(inbox) == Counter(EMAILS)  # nothing left twice
+    with Journal.open(office / "output" / "journal.sqlite") as journal:
+        assert journal.uncertain() == []
+        (again,) = [r for r in journal.reminders() if r.id == row.id]
+    assert again.part("email").status == "sent"
+    assert not (office / "output" / "proposition_2026-11-23.xlsx").exists()  # the lot is complete: archived
+    history = read_history(office / "output" / "journal.sqlite")
+    assert all(history[invoice.number].last_level == 1 for invoice in row.invoices)  # it counts
+
+
+def test_both_answers_to_an_uncertain_email_at_once_are_refused(office):
+    code, out, err = run(office, "envoyer", "--oui", "--renvoyer-incertains", "--incertains-envoyes")
+    assert (code, out) == (1, "")
+    assert "pas les deux" in err
+    assert (office / "output" / "proposition_2026-11-23.xlsx").exists()
 
 
 def test_not_validated_proposal(office):
