@@ -116,17 +116,20 @@ def quotes_in_lot(journal: Journal | None, lot: LotRow | None) -> frozenset[Quot
     return frozenset((company, number) for kind, company, number in keys if kind == "devis")
 
 
-UNCERTAIN = (
-    "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu) — "
-    "vérifiez vos messages envoyés, puis relancez avec « envoyer --renvoyer-incertains » "
-    "pour les renvoyer, ou avec « envoyer --incertains-envoyes » s'ils y sont bien :"
-)
-ARRIVED = "Comptés comme envoyés (retrouvés dans vos messages envoyés, --incertains-envoyes) :"
+_UNCERTAIN = "Envoi incertain (coupé pendant la remise au serveur : le destinataire l'a peut-être reçu)"
+_HEADINGS = {
+    "left": f"{_UNCERTAIN} — vérifiez vos messages envoyés, puis relancez Relance (le double-clic vous "
+    "demande quoi en faire), ou « envoyer --incertains-envoyes » s'ils y sont bien, "
+    "« envoyer --renvoyer-incertains » pour les renvoyer :",
+    "asked": f"{_UNCERTAIN} — vérifiez vos messages envoyés :",
+    "arrived": "Comptés comme envoyés (retrouvés dans vos messages envoyés) :",
+}
 
 
-def tell_uncertain(rows: list[ReminderRow], out: TextIO, *, counted_as_sent: bool = False) -> None:
-    """List the uncertain emails: those left as they are, or those the user had us count as sent."""
-    out.write((ARRIVED if counted_as_sent else UNCERTAIN) + "\n")
+def tell_uncertain(rows: list[ReminderRow], out: TextIO, heading: str = "left") -> None:
+    """List the uncertain emails under a heading: left as they are ("left"), about to be asked about
+    ("asked"), or counted as sent at the user's word ("arrived")."""
+    out.write(_HEADINGS[heading] + "\n")
     for row in rows:
         email = row.part("email")
         address = email.recipient if email else ""

@@ -117,6 +117,7 @@ def _send(
         key=lambda p: p.where,
     )
     rows_moved = bool(edited.problems)
+    options, told = _decide_uncertain(journal, lot, options, ask, out)
     todo, uncertain, arrived = resume(
         folder, journal, lot, (*plan.reminders, *quote_plan.reminders), options, now
     )
@@ -137,8 +138,8 @@ def _send(
             ROWS_HINT if rows_moved else "",
         )
     if arrived:
-        tell_uncertain(arrived, out, counted_as_sent=True)
-    if uncertain:
+        tell_uncertain(arrived, out, "arrived")
+    if uncertain and not told:
         tell_uncertain(uncertain, out)
     if not todo:
         out.write("Rien de nouveau à envoyer.\n")
@@ -234,6 +235,37 @@ def _summary(
         f"{calls} appel(s) — {plain_amount(total)} au total{' dû' if quotes else ''} ; lettres datées du "
         f"{how.letter_date.strftime('%d/%m/%Y')}.\n"
     )
+
+
+def _decide_uncertain(
+    journal: Journal | None,
+    lot: LotRow | None,
+    options: SendOptions,
+    ask: Callable[[str], str] | None,
+    out: TextIO,
+) -> tuple[SendOptions, bool]:
+    """On a terminal (the double-click), the lot's uncertain emails are listed and the user answers for
+    them all: found in the sent messages (count them as sent), send them again, or decide later (the
+    default: nothing changes). With --oui, an option already given, or no terminal: no question.
+    The options to send with, and whether the list was shown."""
+    if journal is None or lot is None or ask is None or options.yes:
+        return options, False
+    if options.retry_uncertain or options.uncertain_arrived:
+        return options, False
+    rows = [row for row in journal.uncertain() if row.lot_id == lot.id]
+    if not rows:
+        return options, False
+    tell_uncertain(rows, out, "asked")
+    answer = ask(
+        "Les avez-vous retrouvés dans vos messages envoyés ? [o = oui, ils sont partis : les compter "
+        "comme envoyés / r = les renvoyer / Entrée = décider plus tard] "
+    )
+    answer = answer.strip().lower()
+    if answer in ("o", "oui"):
+        return replace(options, uncertain_arrived=True), True
+    if answer in ("r", "renvoyer"):
+        return replace(options, retry_uncertain=True), True
+    return options, True
 
 
 def _confirmed(options: SendOptions, ask: Callable[[str], str] | None, out: TextIO) -> bool:

@@ -79,7 +79,8 @@ def status(folder: Folder, out: TextIO) -> None:
         out.write(f"  Relances de devis : {totals.quotes} (à part des relances de factures).\n")
     if uncertain:
         out.write(
-            f"Attention : {len(uncertain)} relance(s) à l'envoi incertain (interrompu pendant l'envoi).\n"
+            f"Attention : {len(uncertain)} relance(s) à l'envoi incertain (interrompu pendant l'envoi) : "
+            "relancez Relance par un double-clic, il vous demandera quoi en faire.\n"
         )
 
 

@@ -46,20 +46,22 @@ def run(
     folder: Path,
     *args: str,
     interactive: bool = False,
-    answer: str = "",
+    answer: str | list[str] = "",
     day: str = "2026-11-23",
     now: datetime = NOW,
     root: Path = ROOT,
 ) -> tuple[int, str, str]:
-    """Run a command on `folder`; `root` is where relance.py is (its templates, its demo dossier)."""
+    """Run a command on `folder`; `root` is where relance.py is (its templates, its demo dossier).
+    `answer`: the answer to every question, or the answers to the questions in turn (a list)."""
     out, err = io.StringIO(), io.StringIO()
+    answers = iter(answer) if isinstance(answer, list) else None
     code = main(
         [*args, "--dossier", str(folder), "--date", day],
         root,
         stdout=out,
         stderr=err,
         now=now,
-        ask=lambda question: answer,
+        ask=lambda question: next(answers) if answers is not None else answer,
         interactive=interactive,
     )
     return code, out.getvalue(), err.getvalue()

@@ -164,6 +164,36 @@ def test_an_uncertain_email_found_in_the_sent_messages_counts_as_sent_without_le
     assert all(history[invoice.number].last_level == 1 for invoice in row.invoices)  # it counts
 
 
+def test_the_double_click_asks_what_became_of_an_uncertain_email(office, smtp):
+    inbox = killed_while_sending(office, smtp)
+    # later (Enter), then confirm the rest: the others leave, the uncertain one is listed once, not
+    # resent, and the lot stays open
+    code, out, _ = run(office, interactive=True, answer=["", "o"])
+    assert code == 3 and out.count("Envoi incertain") == 1
+    assert recipients(inbox) == Counter(EMAILS)
+    assert (office / "output" / "proposition_2026-11-23.xlsx").exists()
+    # found in the sent messages: counted as sent, nothing leaves again
+    code, out, err = run(office, interactive=True, answer=["o"])
+    assert code == 0, out + err
+    assert "Comptés comme envoyés" in out
+    assert recipients(inbox) == Counter(EMAILS)
+    with Journal.open(office / "output" / "journal.sqlite") as journal:
+        assert journal.uncertain() == []
+    assert not (office / "output" / "proposition_2026-11-23.xlsx").exists()
+
+
+def test_an_uncertain_email_the_user_did_not_find_is_sent_again_when_asked(office, smtp):
+    inbox = killed_while_sending(office, smtp)
+    with Journal.open(office / "output" / "journal.sqlite") as journal:
+        (row,) = journal.uncertain()
+    address = row.part("email").recipient
+    code, out, err = run(office, "envoyer", interactive=True, answer=["r", "o"])  # resend, then confirm
+    assert code == 0, out + err
+    assert recipients(inbox) == Counter(EMAILS) + Counter([address])  # the user's choice: once more
+    with Journal.open(office / "output" / "journal.sqlite") as journal:
+        assert journal.uncertain() == []
+
+
 def test_both_answers_to_an_uncertain_email_at_once_are_refused(office):
     code, out, err = run(office, "envoyer", "--oui", "--renvoyer-incertains", "--incertains-envoyes")
     assert (code, out) == (1, "")
