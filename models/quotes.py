@@ -10,9 +10,10 @@ in one place (the README, « Devis échus », says the same in French):
    by (with the `decompte` of [relance]; a quote valid until today is still valid).
 3. The next one waits `intervalle_jours` after the last follow-up that reached the customer; after
    `relances_max` follow-ups, the quote is no longer proposed.
-4. A quote of a customer marked « Ne pas relancer », or left out by the filters of `preparer`, is not
-   proposed. A quote that cannot reach its customer (unknown in the clients file, neither email nor
-   address) is shown with « À relancer » at Non, and an anomaly says why.
+4. A quote of a customer marked « Ne pas relancer », « Bloqué » or « Litige » (a commercial letter to a
+   customer one does not chase, or who disputes a bill, is not sent), or left out by the filters of
+   `preparer`, is not proposed. A quote that cannot reach its customer (unknown in the clients file,
+   neither email nor address) is shown with « À relancer » at Non, and an anomaly says why.
 5. With several companies ([[societes]]), a quote is its company's: its number is unique within that
    company only, its customer is that company's (a customer of every company too), its history is the
    follow-ups its company sent. Each company is the case of one (`follow_ups_by_company`).
@@ -150,7 +151,7 @@ def follow_ups(
             continue
         known = customers.get(quote.customer_code)
         customer = known or Customer(quote.customer_code, quote.customer_name or quote.customer_code)
-        if customer.do_not_chase or (scope and not scope.keeps_customer(customer)):
+        if customer.do_not_chase or customer.blocked or (scope and not scope.keeps_customer(customer)):
             continue
         email = customer.email if is_address(customer.email) else ""
         reason = _unreachable(quote, known, email, has_clients_file)

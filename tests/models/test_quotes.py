@@ -39,6 +39,10 @@ CUSTOMERS = {
                    do_not_chase=True, source=Source("clients.csv", 5)),
     "C5": Customer("C5", "Adresse fausse", "andré@exemple.fr", ("2 rue Y",), "69002", "Lyon",
                    family="BTP", source=Source("clients.csv", 6)),
+    "C6": Customer("C6", "Client en litige", "compta@litige.example", ("5 rue Z",), "69003", "Lyon",
+                   blocked="Litige : facture FA-9 contestée", source=Source("clients.csv", 7)),
+    "C7": Customer("C7", "Client bloqué", "compta@bloque.example", ("6 rue Z",), "69003", "Lyon",
+                   blocked="Oui", source=Source("clients.csv", 8)),
 }  # fmt: skip
 RULES = QuoteRules()
 
@@ -101,8 +105,9 @@ def test_working_days_count_for_the_delays():
     assert line.days_expired == 1
 
 
-def test_do_not_chase_customers_and_filters_leave_quotes_out():
-    quotes = [quote("D1"), quote("D4", customer="C4"), quote("D5", customer="C5")]
+def test_do_not_chase_blocked_disputing_customers_and_filters_leave_quotes_out():
+    quotes = [quote("D1"), quote("D4", customer="C4"), quote("D5", customer="C5"), quote("D6", customer="C6"),
+              quote("D7", customer="C7")]  # fmt: skip
     assert numbers(proposed(quotes)[0]) == ["D1", "D5"]
     assert numbers(proposed(quotes, scope=Filters(families=("BTP",)))[0]) == ["D5"]
 
