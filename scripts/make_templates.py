@@ -172,7 +172,7 @@ def penalties(doc: Document) -> None:
     )
     # One paragraph with line breaks: LibreOffice does not follow a chain of "keep with next".
     totals = para(doc, "", align=right, before=4, after=10, keep_lines=True)
-    run(totals, "Pénalités de retard (taux {{ taux_penalites }}) : ", bold=True)
+    run(totals, "Pénalités de retard au {{ date_reference }} (taux {{ taux_penalites }}) : ", bold=True)
     run(totals, "{{ total_penalites }}", bold=True)
     line_break(totals)
     run(totals, "Indemnités forfaitaires de recouvrement : ", bold=True)

@@ -79,8 +79,11 @@ def reminder(
     return Reminder(customer, level, level.channel, lines, message, len(previous), last, previous=previous)
 
 
-def fields(item: Reminder, company: Company = COMPANY, *, postal_copy: bool = False) -> dict[str, Any]:
-    return template_fields(item, company, TODAY, TODAY, postal_copy=postal_copy)
+def fields(
+    item: Reminder, company: Company = COMPANY, *, postal_copy: bool = False, letter_date: date = TODAY
+) -> dict[str, Any]:
+    """The letter's fields, its « échues au » date TODAY; dated TODAY unless sent another day."""
+    return template_fields(item, company, letter_date, TODAY, postal_copy=postal_copy)
 
 
 def docx_text(path: Path) -> str:
@@ -114,9 +117,9 @@ def pdf_words(path: Path) -> list[tuple[str, float, float, int]]:
     return words
 
 
-def render(template: str, item: Reminder, folder: Path, name: str) -> Path:
+def render(template: str, item: Reminder, folder: Path, name: str, letter_date: date = TODAY) -> Path:
     target = folder / f"{name}.docx"
-    render_letter(TEMPLATES / template, fields(item), target)
+    render_letter(TEMPLATES / template, fields(item, letter_date=letter_date), target)
     return target
 
 

@@ -34,8 +34,9 @@ LEVELS = {"relance_1": RAPPEL, "relance_2": FERME, "mise_en_demeure": DEMEURE}
 # What the two invoices below claim; none of these amounts is one of the invoices' own.
 PER_INVOICE = [("FA-C0042-001", "24,37 €", "40,00 €"), ("FA-C0042-002", "25,48 €", "40,00 €")]
 RATES = "taux 12,40 % puis 12,15 %"
+SENT_ON = date(2026, 12, 2)  # the letter leaves days after the « échues au » date its penalties run to
 CLAIMED = [
-    f"Pénalités de retard ({RATES}) : 49,85 €",
+    f"Pénalités de retard au 23/11/2026 ({RATES}) : 49,85 €",
     "Indemnités forfaitaires de recouvrement : 80,00 €",
     "Total à régler : 2 130,85 €",
 ]
@@ -68,7 +69,11 @@ def letters(tmp_path_factory: pytest.TempPathFactory, lo_profile: Path) -> dict[
     folder = tmp_path_factory.mktemp("penalties")
     rendered = {
         (stem, claimed): render(
-            f"{stem}.docx", with_penalties(level, claimed), folder, f"{stem}_{'avec' if claimed else 'sans'}"
+            f"{stem}.docx",
+            with_penalties(level, claimed),
+            folder,
+            f"{stem}_{'avec' if claimed else 'sans'}",
+            SENT_ON,
         )
         for stem, level in LEVELS.items()
         for claimed in (True, False)
@@ -117,7 +122,7 @@ def test_the_second_table_lists_each_invoice_only_when_claimed(letters, stem):
 
 
 def test_the_mise_en_demeure_demands_the_total_with_penalties_only_when_it_claims_them(letters):
-    demand = "nous vous demandons de nous régler la somme de {} au plus tard le 1er décembre 2026."
+    demand = "nous vous demandons de nous régler la somme de {} au plus tard le 10 décembre 2026."
     claimed = pdf_text(letters["mise_en_demeure", True][1])
     assert demand.format("2 130,85 € (pénalités de retard et indemnités comprises)") in claimed
     assert "Nous nous réservons le droit d'en demander le paiement" not in claimed
@@ -129,7 +134,7 @@ def test_the_mise_en_demeure_demands_the_total_with_penalties_only_when_it_claim
 
 
 def test_the_firm_letter_demands_the_total_with_penalties_and_recalls_the_law_once(letters):
-    demand = "Nous vous demandons de régler la somme de {} au plus tard le 1er décembre 2026."
+    demand = "Nous vous demandons de régler la somme de {} au plus tard le 10 décembre 2026."
     claimed = pdf_text(letters["relance_2", True][1])
     assert demand.format("2 130,85 € (pénalités de retard et indemnités comprises)") in claimed
     assert "Nous vous rappelons que tout retard de paiement" not in claimed
@@ -152,7 +157,7 @@ def test_the_signature_stays_on_the_page_of_the_closing_formula(letters, claimed
 @pytest.mark.parametrize("stem", LEVELS)
 def test_the_email_gives_the_penalties_and_the_total_to_pay_only_when_claimed(stem):
     template = TEMPLATES / f"{stem}.email.txt"
-    _, body = render_email(template, fields(with_penalties(LEVELS[stem], True)))
+    _, body = render_email(template, fields(with_penalties(LEVELS[stem], True), letter_date=SENT_ON))
     for number, interest, indemnity in PER_INVOICE:
         assert f"{number} du " in body
         assert nbsp(f"\n  pénalités de retard {interest}, indemnité forfaitaire {indemnity}\n") in body
