@@ -54,7 +54,7 @@ def plan_sending(
         choices = read_choices(part, settings, emails)
         plan = plan_lot(lines, choices.customers, choices.included, choices.shown_remaining, settings)
         reminders += [replace(reminder, company=code) for reminder in plan.reminders]
-        notes += [f"{code} : {note}" for note in plan.notes]
+        notes += [f"{code} : {note}" for note in (*choices.ignored, *plan.notes)]
         problems += [*choices.problems, *plan.problems]
     return ignored, SendPlan(tuple(reminders), tuple(notes), ()), tuple(problems)
 

@@ -62,7 +62,21 @@ def read_choices(edited: EditedProposal, settings: Settings, emails: Mapping[str
         f" ({' '.join(text_of(v) for v in list(row.values.values())[:2] if text_of(v))})."
         for row in edited.added
     )
-    return Choices(customers, included, shown, ignored, tuple(cells.problems))
+    return Choices(customers, included, shown, (*ignored, *_deleted(edited)), tuple(cells.problems))
+
+
+def _deleted(edited: EditedProposal) -> list[str]:
+    """Customers whose `Clients` row was deleted (`preparer` writes one for every customer of `Factures`):
+    not chased, as if « À relancer » said Non — said, so that a row deleted by mistake is seen."""
+    gone: dict[str, int] = {}
+    for code, _ in edited.invoices:
+        if code not in edited.customers:
+            gone[code] = gone.get(code, 0) + 1
+    return [
+        f"Client {code} : sa ligne a été supprimée de l'onglet Clients : pas de relance "
+        f"({count} facture{'s' if count > 1 else ''} de l'onglet Factures ignorée{'s' if count > 1 else ''})."
+        for code, count in gone.items()
+    ]
 
 
 class Cells:

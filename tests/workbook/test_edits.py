@@ -89,6 +89,24 @@ def test_invoice_untick_and_added_rows(written):
     )
 
 
+def test_a_deleted_customer_row_is_not_chased_and_said(written):
+    import openpyxl
+
+    book = openpyxl.load_workbook(written)
+    sheet = book["Clients"]
+    (row,) = [r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == "C1"]
+    sheet.delete_rows(row)  # the whole row, as Excel's « Supprimer des lignes »
+    book.save(written)
+    result = choices(written)
+    assert list(result.customers) == ["C2", "C3"] and result.problems == ()
+    invoices = sum(1 for code, _ in result.included if code == "C1")
+    assert invoices > 1
+    assert result.ignored == (
+        f"Client C1 : sa ligne a été supprimée de l'onglet Clients : pas de relance ({invoices} factures "
+        "de l'onglet Factures ignorées).",
+    )
+
+
 def test_an_email_column_sorted_alone_is_refused(written):
     # The Email column alone, sorted: each address lands on another customer's row. No read-only cell moved
     # with it, but an address that is another customer's own, gone from that customer's row, is no edit.
