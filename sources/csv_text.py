@@ -50,6 +50,23 @@ class TextRecords:
     fields: np.ndarray | None  # number of fields of each record, when asked for
 
 
+def as_utf8(raw: bytes, *, final: bool = True) -> bytes:
+    """A UTF-16 file (Excel's « Texte Unicode », some software's exports) as UTF-8 with a BOM, so that
+    the byte-level counts (lines, separators) and pandas read it as any other file, line for line; any
+    other file as it is. UTF-16 is known by its BOM, or without one by the zero bytes of its ASCII
+    characters. `final=False` for the head of a file, whose last character may be cut."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        head = raw[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if len(head) < 8 or (even > len(head) // 4) == (odd > len(head) // 4):
+            return raw
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return _BOM + decoder.decode(raw, final=final).encode("utf-8")
+
+
 def encoding_of(raw: bytes, *, final: bool = True) -> tuple[str, int]:
     """(encoding, BOM length): UTF-8 with or without BOM, else cp1252, else latin-1 (which maps every
     byte: cp1252 leaves five undefined). Checked piecewise, without decoding the file whole;

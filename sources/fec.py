@@ -27,7 +27,7 @@ from models.text import fold
 from sources import to_records, vectors
 from sources.checks import Sheet
 from sources.columns import Layout
-from sources.csv_text import read_records
+from sources.csv_text import as_utf8, read_records
 from sources.frames import public
 from sources.ledger import LINE_COLUMNS, journal_kind, open_items
 from sources.tables import text_table
@@ -112,7 +112,7 @@ def is_fec(path: Path) -> bool:
     """Whether the file's first line is a FEC header (an unreadable file is not: its reader says why)."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096)
+            head = as_utf8(handle.read(4096), final=False)
     except OSError:
         return False
     line = decode(head).partition("\n")[0]
@@ -165,7 +165,7 @@ def read_fec(
     used for several customers (opening entries often all say "AN") gets "/customer code" appended.
     """
     try:
-        raw = path.read_bytes()
+        raw = as_utf8(path.read_bytes())
     except OSError as error:
         log.debug("%s : %r", path, error)
         why = ("il est sans doute ouvert dans un autre programme" if isinstance(error, PermissionError)

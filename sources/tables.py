@@ -13,7 +13,7 @@ import python_calamine
 
 from models.errors import RelanceError
 from sources.cells import header_key
-from sources.csv_text import OpenQuote, TextRecords, encoding_of, head_text, read_records
+from sources.csv_text import OpenQuote, TextRecords, as_utf8, encoding_of, head_text, read_records
 
 log = logging.getLogger("relance")
 
@@ -85,7 +85,7 @@ def read_table(path: Path, known_titles: frozenset[str]) -> Table:
     if _is_spreadsheet(path):
         return _spreadsheet(path)
     try:
-        raw = path.read_bytes()
+        raw = as_utf8(path.read_bytes())
     except OSError as error:
         raise _cannot_open(path, error) from None
     encoding, bom = encoding_of(raw)
@@ -112,7 +112,7 @@ def read_head(path: Path, known_titles: frozenset[str], count: int) -> tuple[Hea
         return table.head(count), table
     try:
         with path.open("rb") as handle:
-            raw = handle.read(_SNIFF_CHARS)
+            raw = as_utf8(handle.read(_SNIFF_CHARS), final=False)
     except OSError as error:
         raise _cannot_open(path, error) from None
     encoding, bom = encoding_of(raw, final=False)

@@ -279,6 +279,16 @@ def test_cp1252_bytes_are_read_as_windows_text(tmp_path):
     assert decode(b"\xa4 \xbc") == "€ Œ"  # ISO-8859-15, not latin-1's ¤ and ¼
 
 
+def test_a_utf16_fec_is_recognised_and_read_line_for_line(tmp_path):
+    path = tmp_path / "fec.txt"
+    text = f"{HEADER}\r\n{line(name='Bœuf & Cie 5 €')}\r\n\r\n{line(piece='F2')}\r\n"
+    path.write_bytes(text.encode("utf-16"))  # with its BOM, as Windows writes it
+    assert is_fec(path)
+    fec = read(path)
+    assert fec.customers == {"C001": "Bœuf & Cie 5 €"}
+    assert [(i.number, i.source.row) for i in fec.invoices] == [("F1", 2), ("F2", 4)]
+
+
 @pytest.mark.parametrize(
     ("lines", "reason"),
     [

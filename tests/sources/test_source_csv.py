@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from models.records import Anomaly, Customer, Invoice, Payment, Source
+from models.settings import Settings
 from sources import PastReminder
+from sources.exports import read_exports
 from sources.tables import decode, detect_separator
 from tests.sources.samples import DATA, read
 
@@ -56,6 +61,25 @@ def test_cp1252_semicolon_with_titles_nbsp_and_bad_cells(input_dir: Path) -> Non
         "factures": ("factures.csv",), "reglements": (), "clients": (), "relances": (), "fec": (),
         "ecritures": (),
     }
+
+
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", b"")],
+    ids=["le-bom", "be-bom", "le-no-bom"],
+)
+def test_a_utf16_export_reads_like_the_same_file_in_any_other_encoding(tmp_path, encoding, bom):
+    """Excel's « Texte Unicode » and some software write UTF-16: same invoices, same anomalies, same
+    physical line numbers as the cp1252 file it was made from."""
+    (tmp_path / "a").mkdir()
+    expected = read(tmp_path / "a", {"factures.csv": "factures_cp1252.csv"})
+    text = (DATA / "factures_cp1252.csv").read_bytes().decode("cp1252")
+    folder = tmp_path / "b" / "input"
+    folder.mkdir(parents=True)
+    (folder / "factures.csv").write_bytes(bom + text.encode(encoding))
+    exports = read_exports(folder, Settings())
+    assert exports.invoices == expected.invoices and len(expected.invoices) == 8
+    assert exports.anomalies == expected.anomalies and len(expected.anomalies) == 7
 
 
 def test_utf8_bom_tab_separated_txt_with_other_titles(input_dir: Path) -> None:
