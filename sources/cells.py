@@ -110,6 +110,19 @@ _DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 _YEAR_FIRST = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _TIME)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})" + _TIME)
 _SERIAL = re.compile(r"(\d{5})(?:\.0*)?")
+# Months in words, as French software and hand-typed sheets write them: « 1er sept. 2026 », « lundi 5
+# octobre 2026 », « 05-oct-2026 » (no accent needed: « fevrier », « aout », « decembre »).
+_MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "fév": 2, "fev": 2,
+    "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
+    "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
+}  # fmt: skip
+_IN_WORDS = re.compile(
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche),?\s+)?(\d{1,2})(?:er)?[\s-]+"
+    r"([a-zéèûô]+)\.?[\s-]+(\d{4})" + _TIME,
+    re.IGNORECASE,
+)
 
 
 def parse_date(value: object) -> date | None:
@@ -155,6 +168,9 @@ def _date_from_text(text: str) -> date | None:
     match = _SERIAL.fullmatch(text)
     if match:
         return _from_serial(int(match[1]))
+    match = _IN_WORDS.fullmatch(text)
+    if match and match[2].lower() in _MONTHS:
+        return _checked(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
     raise ValueError("date illisible")
 
 

@@ -87,6 +87,14 @@ def test_unreadable_amount_raises_a_french_reason(cell: object) -> None:
         (date(2026, 3, 5), date(2026, 3, 5)),
         (datetime(2026, 3, 5, 14, 30), date(2026, 3, 5)),
         ("29/02/2024", date(2024, 2, 29)),
+        ("5 mars 2026", date(2026, 3, 5)),  # months in words, as French software writes them
+        ("1er septembre 2026", date(2026, 9, 1)),
+        ("1 sept. 2026", date(2026, 9, 1)),
+        ("15 Févr. 2026", date(2026, 2, 15)),
+        ("15 fevrier 2026", date(2026, 2, 15)),
+        ("lundi 5 octobre 2026", date(2026, 10, 5)),
+        ("05-oct-2026", date(2026, 10, 5)),
+        ("31 août 2026 14:30", date(2026, 8, 31)),
     ],
 )
 def test_dates(cell: object, expected: date) -> None:
@@ -107,6 +115,8 @@ def test_empty_date_is_none(cell: object) -> None:
         ("abc", "date illisible"),
         ("05/03-2026", "date illisible"),
         ("05/03/2026 midi", "date illisible"),
+        ("5 mardigras 2026", "date illisible"),
+        ("30 février 2026", "date inexistante"),
         ("123", "date illisible"),
         (True, "date illisible"),
         (0, "hors limites"),
