@@ -41,6 +41,9 @@ def _required_day(sheet: Sheet, key: str) -> np.ndarray:
 def read_payments(sheet: Sheet) -> pd.DataFrame:
     """Payments received; a negative amount (a bounced cheque) is kept as the export gives it.
 
+    A file whose amounts are mostly negative writes money received as negative (a bank statement's or
+    a customer account's sign): its signs are turned round, and an anomaly on its first line says so,
+    rather than reading every payment as a bounced cheque and chasing paid invoices.
     Columns: date (day number), customer, amount (cents), reference, label, row.
     """
     n = len(sheet)
@@ -50,12 +53,31 @@ def read_payments(sheet: Sheet) -> pd.DataFrame:
     amount, state = vectors.amounts(sheet.column("montant"))
     sheet.drop(state == EMPTY, "montant", "Montant vide : ligne ignorée.")
     sheet.drop(state == BAD, "montant", "Montant illisible : ligne ignorée.")
+    amount = _received_positive(sheet, amount)
     frame = pd.DataFrame({
         "date": day, "customer": customer, "amount": amount,
         "reference": _texts(sheet, "reference", n), "label": _texts(sheet, "libelle", n),
         "row": sheet.first,
     })
     return frame[sheet.alive].reset_index(drop=True)
+
+
+def _received_positive(sheet: Sheet, amount: np.ndarray) -> np.ndarray:
+    """The amounts with money received positive: turned round when most of the file's are negative."""
+    kept = amount[sheet.alive]
+    negative, positive = int((kept < 0).sum()), int((kept > 0).sum())
+    if negative <= positive:
+        return amount
+    first = np.zeros(len(amount), dtype=bool)
+    first[np.flatnonzero(sheet.alive & (amount < 0))[0]] = True
+    cancelled = f" ; les {positive} positifs, des règlements annulés (chèques impayés…)" if positive else ""
+    sheet.warn(
+        first, "montant",
+        f"Les montants de ce fichier de règlements sont négatifs ({negative} ligne(s) sur "
+        f"{negative + positive}) : ils sont lus comme des règlements reçus, au signe près{cancelled}. "
+        "Vérifiez que c'est bien le sens de cet export.",
+    )  # fmt: skip
+    return -amount
 
 
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[^@\s<>\"'(),;:.]{2,}")

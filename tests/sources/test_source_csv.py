@@ -199,3 +199,33 @@ def test_every_line_of_a_file_is_accounted_for(input_dir: Path) -> None:
     assert (report.kind, report.lines, report.header, report.used, report.skipped, report.anomalies,
             report.blank) == ("factures", 19, 3, 8, 0, 5, 3)
     assert report.balanced and len(exports.invoices) == 8
+
+
+def payments_file(folder: Path, *amounts: str) -> Path:
+    lines = ["Date;Code client;Montant;N° facture"]
+    lines += [f"15/10/2026;C{n};{amount};F{n}" for n, amount in enumerate(amounts, start=1)]
+    (folder / "reglements.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    invoices = [f"F{n};C{n};01/09/2026;01/10/2026;1 200,00" for n in range(1, len(amounts) + 1)]
+    text = "\n".join(["N° facture;Code client;Date facture;Échéance;Montant TTC", *invoices]) + "\n"
+    (folder / "factures.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_payments_written_negative_by_their_software_are_read_as_received_and_said(input_dir):
+    """A bank statement's or a customer account's sign: money received is negative. Read as bounced
+    cheques, every paid invoice would be chased; the signs are turned round, with one anomaly."""
+    exports = read_exports(payments_file(input_dir, "-1 200,00", "-300,00", "50,00"), Settings())
+    assert [(p.customer_code, p.amount) for p in exports.payments] == [
+        ("C1", Decimal("1200.00")), ("C2", Decimal("300.00")), ("C3", Decimal("-50.00"))
+    ]
+    (anomaly,) = exports.anomalies
+    where = ("reglements.csv", 2, "Montant", "-1 200,00")
+    assert (anomaly.file, anomaly.row, anomaly.column, anomaly.value) == where
+    assert "sont négatifs (2 ligne(s) sur 3) : ils sont lus comme des règlements reçus" in anomaly.message
+    assert "les 1 positifs, des règlements annulés" in anomaly.message
+
+
+def test_a_bounced_cheque_among_payments_keeps_its_sign(input_dir):
+    exports = read_exports(payments_file(input_dir, "1 200,00", "300,00", "-300,00"), Settings())
+    assert [p.amount for p in exports.payments] == [Decimal("1200.00"), Decimal("300.00"), Decimal("-300.00")]
+    assert exports.anomalies == ()
