@@ -46,6 +46,22 @@ def french(cents: int) -> str:
     return f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",")
 
 
+def _all_negative(sheet: Sheet, amount: np.ndarray) -> None:
+    """A file of several invoices, every one negative: credit notes only, or invoices written with the
+    sign of the seller's books. Nothing in it can be chased, so it is said once, on its first line."""
+    kept = amount[sheet.alive]
+    if len(kept) < 2 or (kept >= 0).any():
+        return
+    first = np.zeros(len(amount), dtype=bool)
+    first[np.flatnonzero(sheet.alive)[0]] = True
+    sheet.warn(
+        first, "montant",
+        f"Tous les montants de ce fichier sont négatifs ({len(kept)} lignes) : ils sont lus comme des "
+        "avoirs, et rien n'y est relancé. Si ce sont des factures, exportez-les avec leur montant "
+        "positif (ou vérifiez la colonne lue comme « Montant TTC »).",
+    )  # fmt: skip
+
+
 def read_invoices(
     sheet: Sheet, terms: Mapping[str, PaymentTerms], default_days: int
 ) -> pd.DataFrame:
@@ -67,6 +83,7 @@ def read_invoices(
     amount, state = vectors.amounts(sheet.column("montant"))
     sheet.drop(state == EMPTY, "montant", "Montant vide : ligne ignorée.")
     sheet.drop(state == BAD, "montant", "Montant illisible : ligne ignorée.")
+    _all_negative(sheet, amount)
     paid, paid_known = _optional_amount(sheet, "regle", n)
     left, left_known = _optional_amount(sheet, "reste_du", n)
     both = paid_known & left_known & (amount - paid != left)

@@ -229,3 +229,17 @@ def test_a_bounced_cheque_among_payments_keeps_its_sign(input_dir):
     exports = read_exports(payments_file(input_dir, "1 200,00", "300,00", "-300,00"), Settings())
     assert [p.amount for p in exports.payments] == [Decimal("1200.00"), Decimal("300.00"), Decimal("-300.00")]
     assert exports.anomalies == ()
+
+
+def test_an_invoices_file_where_every_amount_is_negative_is_said(input_dir):
+    lines = ["N° facture;Code client;Date facture;Échéance;Montant TTC", "",
+             "F1;C1;01/09/2026;01/10/2026;-1 200,00", "F2;C2;01/09/2026;01/10/2026;-300,00"]  # fmt: skip
+    (input_dir / "factures.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    exports = read_exports(input_dir, Settings())
+    assert [i.amount for i in exports.invoices] == [Decimal("-1200.00"), Decimal("-300.00")]  # as written
+    (anomaly,) = exports.anomalies
+    assert (anomaly.file, anomaly.row, anomaly.column) == ("factures.csv", 3, "Montant TTC")
+    assert anomaly.message.startswith("Tous les montants de ce fichier sont négatifs (2 lignes)")
+    # One credit note alone, or among invoices, is nothing to say.
+    (input_dir / "factures.csv").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    assert read_exports(input_dir, Settings()).anomalies == ()
