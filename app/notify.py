@@ -1,4 +1,5 @@
-"""Tell the accountant that a new proposal waits: an email with a French summary and the workbook."""
+"""Tell the accountant by email what a weekly run nobody watched did: a new proposal waits (a French
+summary and the workbook), or a send left reminders that failed or may have left (what to do)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from app.config import RunConfig
 from app.folder import Folder
+from journal import FAILED, Journal, ReminderRow
 from mail.message import Email, write_eml
 from mail.smtp import Mailer, SendFailure
 from models.errors import RelanceError
@@ -89,11 +91,77 @@ def notify(
         return
     subject, body = summary_text(proposal, path, folder, replaced)
     email = Email(recipient, subject, body, (path,))
+    stem = f"notification_{proposal.reference_date.isoformat()}"
+    _send(folder, config, email, stem, f"La proposition {folder.show(path)} est prête", out_note)
+
+
+def incomplete_text(
+    proposal: str, lot_id: str, rows: Sequence[ReminderRow], uncertain: Sequence[ReminderRow]
+) -> tuple[str, str]:
+    """The subject and body of the notification of a send that left failed or uncertain reminders."""
+    failed = [(row, part) for row in rows for part in row.parts if part.status == FAILED]
+    count = len({row.id for row, _ in failed} | {row.id for row in uncertain})
+    subject = f"Relance : envoi incomplet du lot {lot_id} — {count} relance(s) à vérifier"
+    lines = [
+        "Bonjour,",
+        "",
+        f"Le passage planifié de Relance a envoyé la proposition {proposal} (lot {lot_id}), mais "
+        f"{count} relance(s) ne sont pas parties comme prévu.",
+    ]
+    if failed:
+        lines += ["", "En échec (réessayées à chaque passage ; si l'échec se répète, corrigez sa cause) :"]
+        lines += [f"  - {_who(row)}, {part.part} {part.recipient} : {part.error}" for row, part in failed]
+    if uncertain:
+        lines += ["", "Envoi incertain (coupé pendant la remise au serveur : le client l'a peut-être reçu) :"]
+        lines += [f"  - {_who(row)}, email {_address(row)}" for row in uncertain]
+        lines += [
+            "  Vérifiez vos messages envoyés, puis double-cliquez sur relance.bat : il vous demandera s'ils "
+            "sont partis ou s'il faut les renvoyer.",
+        ]
+    lines += [
+        "",
+        "Tant que ce lot n'est pas terminé, le passage planifié le reprend au lieu de préparer une nouvelle "
+        "proposition.",
+        "",
+        "Relance",
+    ]
+    return subject, "\n".join(lines) + "\n"
+
+
+def _address(row: ReminderRow) -> str:
+    email = row.part("email")
+    return email.recipient if email else row.recipient
+
+
+def _who(row: ReminderRow) -> str:
+    company = f"{row.company} : " if row.company else ""
+    return f"{company}{row.customer_name} ({row.customer_code})"
+
+
+def notify_incomplete(folder: Folder, config: RunConfig, proposal: str, out_note: list[str]) -> None:
+    """Email NOTIFY_EMAIL the reminders of the last lot that failed or may have left (none: nothing)."""
+    recipient = config.notify
+    if not recipient:
+        out_note.append("Pas de NOTIFY_EMAIL dans .env : personne n'a été prévenu de cet envoi incomplet.")
+        return
+    with Journal.open(folder.journal) as journal:
+        lots = journal.lots(limit=1)
+        if not lots:
+            return
+        lot = lots[0]
+        rows = journal.reminders(lot.id)
+        uncertain = [row for row in journal.uncertain() if row.lot_id == lot.id]
+    subject, body = incomplete_text(proposal, lot.id, rows, uncertain)
+    email = Email(recipient, subject, body, ())
+    _send(folder, config, email, f"notification_envoi_{lot.id}", "L'envoi incomplet est journalisé", out_note)
+
+
+def _send(folder: Folder, config: RunConfig, email: Email, stem: str, done: str, out_note: list[str]) -> None:
+    """Send a notification through the SMTP server of .env; without one, write it as an .eml file.
+    `done`: what happened anyway, for the message when the email cannot leave."""
     settings = config.smtp()
     if settings is None:
-        target = folder.free_path(
-            folder.output, f"notification_{proposal.reference_date.isoformat()}", ".eml"
-        )
+        target = folder.free_path(folder.output, stem, ".eml")
         identity = config.identity
         write_eml(email, target, identity.address, identity.name, identity.reply_to)
         out_note.append(f"Pas de serveur SMTP dans .env : notification écrite dans {folder.show(target)}.")
@@ -102,9 +170,6 @@ def notify(
         with Mailer(settings) as mailer:
             mailer.send(email)
     except (SendFailure, RelanceError) as error:
-        raise RelanceError(
-            f"La proposition {folder.show(path)} est prête, mais l'email à {recipient} n'est pas parti : "
-            f"{error.message}"
-        ) from None
-    log.info("Notification envoyée à %s", recipient)
-    out_note.append(f"Notification envoyée à {recipient}.")
+        raise RelanceError(f"{done}, mais l'email à {email.to} n'est pas parti : {error.message}") from None
+    log.info("Notification envoyée à %s", email.to)
+    out_note.append(f"Notification envoyée à {email.to}.")

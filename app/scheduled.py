@@ -16,11 +16,11 @@ from typing import TextIO
 
 from app.config import RunConfig
 from app.folder import Folder
-from app.notify import notify
+from app.notify import notify, notify_incomplete
 from app.options import SendOptions
 from app.prepare import prepare, summary
 from app.proposals import Waiting, before_last_lot, check_formats, waiting
-from app.send import send
+from app.send import SOME_FAILED, send
 from journal import Journal
 from models.errors import RelanceError
 
@@ -53,6 +53,8 @@ def scheduled_run(
         if keep and first.status.validated:
             log.info("Proposition validée trouvée : envoi de %s", folder.show(first.path))
             code = send(folder, config, today, now, out, SendOptions(yes=True), ask=None)
+            if code == SOME_FAILED:  # nobody watches: the accountant hears of it by email
+                _tell_incomplete(folder, config, first.path.name, out)
             if replaced:
                 out.write("Ces propositions n'ont pas été envoyées : " + " ; ".join(replaced) + ".\n")
             return code
@@ -69,6 +71,18 @@ def scheduled_run(
         for note in notes:
             out.write(note + "\n")
     return 0
+
+
+def _tell_incomplete(folder: Folder, config: RunConfig, proposal: str, out: TextIO) -> None:
+    """Notify the failed or uncertain reminders of the send; a notification that cannot leave is said,
+    and the run keeps the exit code of its send."""
+    notes: list[str] = []
+    try:
+        notify_incomplete(folder, config, proposal, notes)
+    except RelanceError as error:
+        notes.append(error.message)
+    for note in notes:
+        out.write(note + "\n")
 
 
 def _supersede(folder: Folder, proposal: Waiting, why: str, out: TextIO) -> str:

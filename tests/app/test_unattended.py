@@ -36,6 +36,31 @@ def test_scheduled_run_sends_a_validated_proposal_without_asking(office, smtp):
     assert "Proposition archivée" in out
 
 
+def test_a_scheduled_send_that_leaves_a_reminder_behind_tells_the_accountant(office, smtp):
+    """Nobody watches the weekly run: a refused address (or an uncertain email) would otherwise stall
+    the lot, week after week, in silence."""
+    inbox = smtp(refuse_rcpt={"compta@martin.example": "550 5.1.1 Boîte inconnue"})
+    notify_env(office, port_of(office))
+    code, out, err = run(office, "--planifie")
+    assert code == 3, out + err
+    sent = {a for m in inbox.received for a in m.rcpt_tos}
+    assert sent == (EMAILS - {"compta@martin.example"}) | {"expert@cabinet.example"}
+    (notice,) = [m.message for m in inbox.received if m.rcpt_tos == ["expert@cabinet.example"]]
+    assert notice["Subject"] == "Relance : envoi incomplet du lot 2026-11-23-1 — 1 relance(s) à vérifier"
+    body = notice.get_body(("plain",)).get_content()
+    assert "proposition_2026-11-23.xlsx (lot 2026-11-23-1)" in body
+    assert "Boulangerie Martin (C1), email compta@martin.example : " in body and "550" in body
+    assert "le passage planifié le reprend au lieu de préparer une nouvelle proposition" in body
+    assert "Notification envoyée à expert@cabinet.example." in out
+
+
+def test_without_notify_email_an_incomplete_scheduled_send_says_nobody_was_told(office, smtp):
+    smtp(refuse_rcpt={"compta@martin.example": "550 5.1.1 Boîte inconnue"})
+    code, out, _ = run(office, "--planifie")
+    assert code == 3
+    assert "Pas de NOTIFY_EMAIL dans .env : personne n'a été prévenu de cet envoi incomplet." in out
+
+
 def test_scheduled_run_prepares_and_notifies_the_accountant(office, smtp, tmp_path):
     inbox = smtp()
     notify_env(office, port_of(office))
