@@ -109,7 +109,11 @@ def incomplete_text(
         f"{count} relance(s) ne sont pas parties comme prévu.",
     ]
     if failed:
-        lines += ["", "En échec (réessayées à chaque passage ; si l'échec se répète, corrigez sa cause) :"]
+        lines += [
+            "",
+            "En échec (réessayées à chaque passage) : corrigez la cause (une adresse refusée : colonne Email "
+            "de la proposition), ou mettez Non dans « À relancer » pour ce client, et enregistrez :",
+        ]
         lines += [f"  - {_who(row)}, {part.part} {part.recipient} : {part.error}" for row, part in failed]
     if uncertain:
         lines += ["", "Envoi incertain (coupé pendant la remise au serveur : le client l'a peut-être reçu) :"]

@@ -12,6 +12,7 @@ import pytest
 
 from app.lock import RunLock
 from tests.app.conftest import EMAILS, ROOT, run, validate
+from tests.workbook.excel import set_cells
 
 
 def notify_env(office, port: int, password: str = "") -> None:
@@ -52,6 +53,13 @@ def test_a_scheduled_send_that_leaves_a_reminder_behind_tells_the_accountant(off
     assert "Boulangerie Martin (C1), email compta@martin.example : " in body and "550" in body
     assert "le passage planifié le reprend au lieu de préparer une nouvelle proposition" in body
     assert "Notification envoyée à expert@cabinet.example." in out
+    # What the notification says to do: « Non » for that customer; the next run completes the lot.
+    proposal = office / "output" / "proposition_2026-11-23.xlsx"
+    set_cells(proposal, "Clients", "À relancer", {"C1": "Non"})
+    code, out, err = run(office, "--planifie")
+    assert code == 0, out + err
+    assert not proposal.exists() and "Proposition archivée" in out
+    assert len(inbox.received) == len(sent)  # nothing more left
 
 
 def test_without_notify_email_an_incomplete_scheduled_send_says_nobody_was_told(office, smtp):
