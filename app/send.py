@@ -310,7 +310,11 @@ def _act(
     outcome = deliver(jobs, replace(how, out_dir=folder.lots / lot_id))
     report(folder, f"Lot {lot_id}", outcome, out)
     if outcome.failed or outcome.uncertain or outcome.stopped or uncertain:
-        out.write("Relancez « envoyer » pour réessayer : ce qui est parti ne repartira pas.\n")
+        out.write(
+            "Relancez « envoyer » pour réessayer : ce qui est parti ne repartira pas. Un échec qui se répète "
+            "(une adresse refusée…) : corrigez la colonne Email de la proposition, ou mettez Non dans "
+            "« À relancer » pour ce client, enregistrez, puis relancez.\n"
+        )
         return SOME_FAILED
     journal.complete_lot(lot_id, how.now())
     finished = journal.lot(lot_id)
