@@ -8,10 +8,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from models.errors import RelanceError
 from models.terms import PaymentTerms, due_date
 from models.text import fold
 from sources import vectors
-from sources.cells import text_of
+from sources.cells import header_key, text_of
 from sources.checks import Sheet
 from sources.vectors import BAD, EMPTY, NO_DAY
 
@@ -46,7 +47,22 @@ def french(cents: int) -> str:
     return f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",")
 
 
-def _all_negative(sheet: Sheet, amount: np.ndarray) -> None:
+def _amount_key(sheet: Sheet) -> str:
+    """The column of the amount chased: « Montant TTC »; in a list of open items that gives only what
+    is left to pay, that column. Neither (a file with only amounts before tax): RelanceError."""
+    for key in ("montant", "reste_du"):
+        if sheet.column(key) is not None:
+            return key
+    found = ", ".join(title for title in sheet.layout.headers if title) or "aucune"
+    before_tax = any("ht" in header_key(title).split() for title in sheet.layout.headers)
+    raise RelanceError(
+        f"Le fichier {sheet.file} n'a pas de colonne « Montant TTC » (colonnes trouvées : {found})"
+        + (" : le montant hors taxes ne suffit pas, une relance réclame le TTC" if before_tax else "")
+        + ". Exportez le montant TTC, ou indiquez son titre dans relance.toml, section [colonnes.factures]."
+    )
+
+
+def _all_negative(sheet: Sheet, amount: np.ndarray, key: str) -> None:
     """A file of several invoices, every one negative: credit notes only, or invoices written with the
     sign of the seller's books. Nothing in it can be chased, so it is said once, on its first line."""
     kept = amount[sheet.alive]
@@ -55,7 +71,7 @@ def _all_negative(sheet: Sheet, amount: np.ndarray) -> None:
     first = np.zeros(len(amount), dtype=bool)
     first[np.flatnonzero(sheet.alive)[0]] = True
     sheet.warn(
-        first, "montant",
+        first, key,
         f"Tous les montants de ce fichier sont négatifs ({len(kept)} lignes) : ils sont lus comme des "
         "avoirs, et rien n'y est relancé. Si ce sont des factures, exportez-les avec leur montant "
         "positif (ou vérifiez la colonne lue comme « Montant TTC »).",
@@ -80,10 +96,11 @@ def read_invoices(
     sheet.warn(state == BAD, "date", "Date illisible : date de facture laissée vide.")
     issued[state != 0] = NO_DAY
     due = _due(sheet, issued, customer, terms, default_days)
-    amount, state = vectors.amounts(sheet.column("montant"))
-    sheet.drop(state == EMPTY, "montant", "Montant vide : ligne ignorée.")
-    sheet.drop(state == BAD, "montant", "Montant illisible : ligne ignorée.")
-    _all_negative(sheet, amount)
+    key = _amount_key(sheet)
+    amount, state = vectors.amounts(sheet.column(key))
+    sheet.drop(state == EMPTY, key, "Montant vide : ligne ignorée.")
+    sheet.drop(state == BAD, key, "Montant illisible : ligne ignorée.")
+    _all_negative(sheet, amount, key)
     paid, paid_known = _optional_amount(sheet, "regle", n)
     left, left_known = _optional_amount(sheet, "reste_du", n)
     both = paid_known & left_known & (amount - paid != left)

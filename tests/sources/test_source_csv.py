@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from models.errors import RelanceError
 from models.records import Anomaly, Customer, Invoice, Payment, Source
 from models.settings import Settings
 from sources import PastReminder
@@ -243,3 +244,27 @@ def test_an_invoices_file_where_every_amount_is_negative_is_said(input_dir):
     # One credit note alone, or among invoices, is nothing to say.
     (input_dir / "factures.csv").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
     assert read_exports(input_dir, Settings()).anomalies == ()
+
+
+def invoices_with(folder: Path, title: str) -> Path:
+    text = f"N° facture;Code client;Date facture;Échéance;{title}\nF1;C1;01/09/2026;01/10/2026;1 000,00\n"
+    (folder / "factures.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_an_invoices_file_with_only_amounts_before_tax_is_refused_with_why(input_dir):
+    with pytest.raises(RelanceError) as refused:
+        read_exports(invoices_with(input_dir, "Montant HT"), Settings())
+    assert refused.value.message == (
+        "Le fichier factures.csv n'a pas de colonne « Montant TTC » (colonnes trouvées : N° facture, Code "
+        "client, Date facture, Échéance, Montant HT) : le montant hors taxes ne suffit pas, une relance "
+        "réclame le TTC. Exportez le montant TTC, ou indiquez son titre dans relance.toml, section "
+        "[colonnes.factures]."
+    )
+    with pytest.raises(RelanceError, match=r"Désignation\)\. Exportez le montant TTC"):
+        read_exports(invoices_with(input_dir, "Désignation"), Settings())
+
+
+def test_a_list_of_open_items_with_only_what_is_left_to_pay_is_read(input_dir):
+    (invoice,) = read_exports(invoices_with(input_dir, "Reste à payer"), Settings()).invoices
+    assert (invoice.amount, invoice.remaining) == (Decimal("1000.00"), Decimal("1000.00"))
