@@ -213,6 +213,11 @@ def summary(prepared: Prepared, folder: Folder, out: TextIO, quiet: bool = False
         )
     else:
         out.write("  Aucun client à relancer aujourd'hui.\n")
+    if proposal.scope and not proposal.customers:  # a filter that keeps nobody is most likely mistyped
+        out.write(
+            f"  Aucun client ne reste avec les filtres ({' ; '.join(proposal.scope.describe())}) : "
+            "vérifiez-les (options de la commande, ou [filtres] de relance.toml).\n"
+        )
     waiting = [c for c in proposal.customers if not c.chase and c.total_overdue > 0]
     if waiting:
         out.write(f"  {_count(len(waiting), 'client')} en retard non relancé(s) : voir la colonne Motif.\n")

@@ -279,4 +279,8 @@ def test_filters_on_the_command_line_and_in_the_summary(tmp_path):
     assert code == 0 and "1 client à relancer (1 facture, 100,00 €)" in out
     summary = openpyxl.load_workbook(tmp_path / "output" / "proposition_2026-11-23_2.xlsx")["Synthèse"]
     assert ["Filtres", "Famille : BTP"] in [[c.value for c in row[:2]] for row in summary.iter_rows()]
+    assert "ne reste avec les filtres" not in out
     assert run("envoyer", "--dossier", str(tmp_path), "--famille", "BTP")[0] == 2
+    # A filter that keeps nobody (a typo, most likely) is said, not just « aucun client à relancer ».
+    code, out, _ = run("preparer", "--dossier", str(tmp_path), "--date", "2026-11-23", "--famille", "BPT")
+    assert code == 0 and "  Aucun client ne reste avec les filtres (Famille : BPT) : vérifiez-les" in out
