@@ -7,8 +7,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from app.cli import main  # noqa: E402
-
 if __name__ == "__main__":
     # pythonw (no console) leaves these as None: every message would crash the run.
     if sys.stdout is None:
@@ -18,4 +16,9 @@ if __name__ == "__main__":
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a Windows console that cannot show "€" or "…"
+    from app.install import refresh_for_schedule  # the standard library only: no library loaded yet
+
+    refresh_for_schedule(HERE, sys.argv[1:], sys.stdout)
+    from app.cli import main
+
     sys.exit(main(sys.argv[1:], HERE))

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -39,6 +40,17 @@ def up_to_date(root: Path) -> bool:
         and stamp.is_file()
         and stamp.read_text(encoding="ascii").strip() == requirements_hash(root / "requirements.txt")
     )
+
+
+def refresh_for_schedule(root: Path, argv: Sequence[str], out: TextIO) -> None:
+    """The weekly task starts .venv's Python directly, never relance.bat: when requirements.txt changed
+    (Relance was updated), bring .venv up to date first, before any library is loaded (Windows cannot
+    replace a library in use). A failed update is in the install log; the run goes on with the
+    libraries it has, and the next one tries again."""
+    if "--planifie" not in argv or Path(sys.prefix).resolve() != (root / ".venv").resolve():
+        return
+    if not up_to_date(root):
+        install(root, out)
 
 
 def install(root: Path, out: TextIO, python: str = sys.executable) -> int:

@@ -112,3 +112,35 @@ def test_install_creates_the_venv_once_and_again_only_when_requirements_change(p
     assert venv_python(program / ".venv").exists()
     assert (program / ".venv" / STAMP).read_text(encoding="ascii") == stamp
     assert "paquet-introuvable" in (program / LOG).read_text(encoding="utf-8")
+
+
+def test_the_weekly_run_updates_the_venv_before_loading_any_library(program):
+    """The task starts .venv's Python on relance.py, never relance.bat: after an update of Relance
+    (requirements.txt changed) it must install first, before a library is loaded (Windows cannot
+    replace one in use); only the scheduled run does, and only in the program's own .venv."""
+    assert install(program, io.StringIO()) == 0
+    shutil.copy(ROOT / "relance.py", program / "relance.py")
+    (program / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (program / "app" / "cli.py").write_text(
+        "import sys\n"
+        "from app.install import up_to_date\n"
+        "def main(argv, root):\n"
+        "    print('main', ' '.join(argv), 'à jour' if up_to_date(root) else 'pas à jour')\n"
+        "    return 0\n",
+        encoding="utf-8",
+    )
+
+    def start(python: Path, *argv: str) -> list[str]:
+        child = subprocess.run([str(python), str(program / "relance.py"), *argv], cwd=program,
+                               capture_output=True, text=True, encoding="utf-8", timeout=300)  # fmt: skip
+        assert child.returncode == 0, child.stdout + child.stderr
+        return child.stdout.splitlines()
+
+    python = venv_python(program / ".venv")
+    (program / "requirements.txt").write_text("# Dépendances\n# mises à jour\n", encoding="utf-8")
+    assert start(python, "preparer") == ["main preparer pas à jour"]  # by hand: relance.bat's job
+    assert start(Path(sys.executable), "--planifie") == ["main --planifie pas à jour"]  # another Python
+    lines = start(python, "--planifie")
+    assert lines[0] == "Mise à jour des composants de Relance (requirements.txt a changé) :"
+    assert lines[-1] == "main --planifie à jour"
+    assert start(python, "--planifie") == ["main --planifie à jour"]  # nothing more to do
