@@ -90,9 +90,10 @@ def _summary(book: Book, proposal: Proposal, prepared_at: datetime, files: Seque
     sheet.append(["Filtres", scope])
     for company in proposal.settings.companies:
         chased_here = sum(1 for c in chased if c.customer.company == company.code)
-        sheet.append(
-            [f"{L.COMPANY_HEADER} {company.code}", company.name, f"{chased_here} client(s) à relancer"]
-        )
+        what = f"{chased_here} client(s) à relancer"
+        if proposal.quotes is not None:  # its quote follow-ups too
+            what += f", {sum(1 for q in proposal.quotes.chased if q.quote.company == company.code)} devis"
+        sheet.append([f"{L.COMPANY_HEADER} {company.code}", company.name, what])
     sheet.append([])
     sheet.append([("Mode d'emploi", "rl_bold")])
     for line in INSTRUCTIONS:

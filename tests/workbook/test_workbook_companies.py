@@ -94,6 +94,9 @@ def with_quotes():
 
 def test_the_devis_sheet_shows_each_quotes_company_and_reads_it_back(tmp_path):
     path = write(with_quotes(), tmp_path)
+    summary = [tuple(row[:3]) for row in openpyxl.load_workbook(path)["Synthèse"].iter_rows(values_only=True)]
+    assert ("Société LYON", "Lyon SARL", "1 client(s) à relancer, 1 devis") in summary
+    assert ("Société PARIS", "Paris SAS", "1 client(s) à relancer, 1 devis") in summary
     rows = table(path, "Devis")
     assert list(rows[0])[:4] == ["Société", "Code client", "Client", "N° devis"]
     assert [(r["Société"], r["N° devis"], r["Montant"], r["Relances déjà faites"]) for r in rows] == [
