@@ -6,9 +6,6 @@ a file that Relance would refuse.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Table
 
+from mail.envfile import write_file
 from models.errors import RelanceError
 from models.settings import CHANNELS, Settings, settings_from_mapping
 
@@ -79,20 +77,5 @@ def save_document(document: tomlkit.TOMLDocument, path: Path) -> Settings:
     """Check the new text as Relance will read it, then replace the file in one step."""
     text = tomlkit.dumps(document)
     settings = settings_from_mapping(tomlkit.parse(text).unwrap(), path.name)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".relance.", suffix=".toml.tmp", dir=path.parent)
-    except OSError as error:
-        raise RelanceError(f"Le fichier {path} ne peut pas être écrit ({error.strerror}).") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise RelanceError(
-            f"Le fichier {path} ne peut pas être écrit ({error.strerror}) : s'il est ouvert dans un "
-            "éditeur, fermez-le puis relancez « configurer »."
-        ) from None
+    write_file(path, text, advice="s'il est ouvert dans un éditeur, fermez-le puis relancez « configurer »")
     return settings

@@ -47,21 +47,29 @@ def update_env(path: Path, values: Mapping[str, str | None], header: str = "") -
             continue
         kept.append(line)
     kept += [f"{key}={quoted(value)}" for key, value in pending.items() if value is not None]
-    _write(path, "\n".join(kept) + "\n")
+    write_file(path, "\n".join(kept) + "\n", private=True)
 
 
-def _write(path: Path, text: str) -> None:
+def write_file(path: Path, text: str, *, private: bool = False, advice: str = "") -> None:
+    """Replace a settings file (.env, relance.toml) in one step, its text as given (UTF-8, no line
+    ending translated): never half written. `private`: readable by its owner only (a password).
+    RelanceError naming the file, with `advice` for the user, when it cannot be written."""
+    def refused(error: OSError) -> RelanceError:
+        return RelanceError(f"Le fichier {path} ne peut pas être écrit ({error.strerror})"
+                            + (f" : {advice}" if advice else "") + ".")  # fmt: skip
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".env.", suffix=".tmp", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
-        raise RelanceError(f"Le fichier {path} ne peut pas être écrit ({error.strerror}).") from None
+        raise refused(error) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, 0o600)
+        if private:
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, 0o600)
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise RelanceError(f"Le fichier {path} ne peut pas être écrit ({error.strerror}).") from None
+        raise refused(error) from None

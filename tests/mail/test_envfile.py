@@ -6,11 +6,13 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mail.config import read_env
-from mail.envfile import quoted, update_env
+from mail.envfile import quoted, update_env, write_file
+from models.errors import RelanceError
 
 # What a keyboard can type into a password: any printable character, no line break.
 TYPED = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)
@@ -44,3 +46,17 @@ def test_plain_values_stay_bare_others_are_quoted():
     assert quoted("smtp.gmail.com") == "smtp.gmail.com"
     assert quoted("Service comptabilité") == "'Service comptabilité'"
     assert quoted("a'b\\c$d") == "'a\\'b\\\\c$d'"
+
+
+def test_a_settings_file_that_cannot_be_written_is_named_with_the_advice_and_nothing_is_left(tmp_path):
+    blocker = tmp_path / "dossier"
+    blocker.write_text("un fichier, pas un dossier", encoding="utf-8")
+    with pytest.raises(RelanceError) as refused:
+        write_file(blocker / "relance.toml", "x = 1\n", advice="fermez-le puis relancez")
+    assert refused.value.message.startswith(f"Le fichier {blocker / 'relance.toml'} ne peut pas être écrit (")
+    assert refused.value.message.endswith(") : fermez-le puis relancez.")
+    target = tmp_path / "relance.toml"
+    target.write_text("ancien\n", encoding="utf-8")
+    write_file(target, "a = 1\r\nb = 2\n")  # the text as given: no line ending translated
+    assert target.read_bytes() == b"a = 1\r\nb = 2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dossier", "relance.toml"]  # no temporary left
