@@ -93,10 +93,11 @@ def run(
 def _validated_waiting(folder: Folder, out: TextIO, ask: Callable[[str], str] | None) -> bool:
     """The double-click's question: is there a validated proposal to send? If one waits for
     validation instead, say so (which file, which cell); if the newest proposes nothing, say that."""
+    from app.proposals import check_formats, newest
+
+    check_formats(folder)  # the accountant's changes saved as .ods or under another name: said first
     if not folder.proposals():
         return False
-    from app.proposals import newest
-
     lots = []
     if Journal.exists(folder.journal):
         with Journal.open(folder.journal) as journal:

@@ -12,6 +12,8 @@ from models.errors import RelanceError
 PROPOSAL_NAME = re.compile(r"^proposition_(\d{4}-\d{2}-\d{2})(?:_(\d+))?\.xlsx$")
 # A proposal saved by Excel or LibreOffice in another format than .xlsx.
 OTHER_FORMAT = re.compile(r"^proposition_(\d{4}-\d{2}-\d{2})(?:_(\d+))?\.(ods|xls|xlsm|xlsb|csv)$", re.I)
+# A proposal copied or saved under another name: « proposition_2026-11-23 - Copie.xlsx », « (2) »…
+COPY_NAME = re.compile(r"proposition_(\d{4}-\d{2}-\d{2})(_\d+)?", re.I)
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -132,6 +134,18 @@ class Folder:
                 if match and path.is_file():
                     found.append(((match.group(1), int(match.group(2) or 1)), path))
         return [path for _, path in sorted(found, reverse=True)]
+
+    def renamed_copies(self) -> list[tuple[Path, Path]]:
+        """Proposals saved under another name than Relance's, each with the name Relance reads."""
+        if not self.output.is_dir():
+            return []
+        found = []
+        for path in sorted(self.output.iterdir()):
+            match = COPY_NAME.search(path.name)
+            stray = not PROPOSAL_NAME.match(path.name) and not path.name.startswith(("~$", ".~lock"))
+            if match and stray and path.suffix.lower() == ".xlsx" and path.is_file():
+                found.append((path, self.output / f"proposition_{match.group(1)}{match.group(2) or ''}.xlsx"))
+        return found
 
     def other_formats(self) -> list[Path]:
         """Proposals saved as .ods, .xls…: Relance reads only .xlsx, and must say so."""

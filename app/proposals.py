@@ -58,6 +58,17 @@ def check_formats(folder: Folder) -> None:
                 f"Relance ne lit que le format .xlsx ; ouvrez-la, « Enregistrer sous… » au format « Classeur "
                 f"Excel (.xlsx) » sous le nom {xlsx.name}, puis supprimez {other.name}."
             )
+    for copy, original in folder.renamed_copies():
+        # Changed after the proposal it copies: the accountant's changes (and « Oui ») may be in it. A
+        # copy of a proposal already sent (archived) is only a backup.
+        if not original.exists() and (folder.archives / original.name).exists():
+            continue
+        if not original.exists() or copy.stat().st_mtime > original.stat().st_mtime:
+            raise RelanceError(
+                f"Le fichier {folder.show(copy)} est une proposition enregistrée sous un autre nom : Relance "
+                f"ne lit que {original.name}. Si c'est la version que vous avez modifiée, fermez-la et "
+                f"renommez-la {original.name} (à la place de l'ancienne) ; sinon, supprimez-la."
+            )
 
 
 def newest(folder: Folder, lots: list[LotRow]) -> Waiting:

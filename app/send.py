@@ -18,7 +18,7 @@ from app.folder import Folder
 from app.lots import Todo, archive, lot_of, plan_reminder, quotes_in_lot, report, resume, tell_uncertain
 from app.options import SendOptions
 from app.prepare import current_proposal
-from app.proposals import lot_key, newest
+from app.proposals import check_formats, lot_key, newest
 from journal import Journal, LotRow, read_letters, read_quote_history
 from letters.pdf import choose_converter, find_soffice, word_installed
 from letters.quote_templates import check_quote_templates
@@ -56,6 +56,7 @@ def send(
     ask: Callable[[str], str] | None,
 ) -> int:
     """Send the newest validated proposal; the exit code (0 all sent, 3 some failed or uncertain)."""
+    check_formats(folder)  # the accountant's changes saved as .ods or under another name: said first
     if not folder.proposals():
         out.write(
             "Rien à envoyer : aucune proposition en attente dans output/ (celles déjà envoyées sont "

@@ -34,6 +34,9 @@ def status(folder: Folder, out: TextIO) -> None:
             f"Proposition {folder.show(other)} : au format {other.suffix.lower()}, que Relance ne lit pas ; "
             "enregistrez-la au format .xlsx.\n"
         )
+    for copy, original in folder.renamed_copies():
+        out.write(f"Fichier {folder.show(copy)} : une copie de proposition, que Relance ne lit pas (seul "
+                  f"{original.name} l'est).\n")  # fmt: skip
 
     if not Journal.exists(folder.journal):
         out.write("Journal : aucune relance envoyée pour l'instant.\n")

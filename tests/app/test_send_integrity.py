@@ -4,8 +4,10 @@ older proposals, one state per channel, bad invoice copies, full disks — again
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import subprocess
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -148,6 +150,33 @@ def test_a_proposal_saved_as_ods_is_refused_with_how_to_save_it(office):
     code, _, err = run(office, "envoyer", "--oui")
     assert code == 1
     assert "est enregistrée au format .ods : Relance ne lit que le format .xlsx" in err
+
+
+def test_a_proposal_validated_under_another_name_is_said_and_a_backup_copy_is_not(office, smtp):
+    """Explorer's « Copie », Excel's « Enregistrer sous » with another name: the accountant's « Oui » may
+    be in a file Relance does not read. Edited after the original: refused, naming both; older than
+    it (a backup made first): ignored; a copy of a proposal already sent: ignored."""
+    inbox = smtp()
+    output = office / "output"
+    original = output / "proposition_2026-11-23.xlsx"
+    copy = output / "proposition_2026-11-23 - Copie.xlsx"
+    shutil.copy(original, copy)
+    os.utime(original, (time.time() - 60, time.time() - 60))  # the copy was saved after the original
+    status = run(office, "etat")[1]
+    assert "Fichier output/proposition_2026-11-23 - Copie.xlsx : une copie de proposition" in status
+    for args in (("envoyer", "--oui"), ()):  # the command and the double click
+        code, _, err = run(office, *args)
+        assert code == 1 and not inbox.received
+        assert err == (
+            "Erreur : Le fichier output/proposition_2026-11-23 - Copie.xlsx est une proposition enregistrée "
+            "sous un autre nom : Relance ne lit que proposition_2026-11-23.xlsx. Si c'est la version que "
+            "vous avez modifiée, fermez-la et renommez-la proposition_2026-11-23.xlsx (à la place de "
+            "l'ancienne) ; sinon, supprimez-la.\n"
+        )
+    os.utime(copy, (time.time() - 120, time.time() - 120))  # a backup, older than the original
+    assert run(office, "envoyer", "--oui")[0] == 0 and received(inbox) == Counter(EMAILS)
+    os.utime(copy, None)  # the original is sent and archived: its copy is only a backup now
+    assert run(office, "envoyer", "--oui")[0] == 0 and received(inbox) == Counter(EMAILS)
 
 
 def test_a_proposal_open_in_libreoffice_is_not_read(office):
