@@ -142,7 +142,8 @@ class Folder:
         found = []
         for path in sorted(self.output.iterdir()):
             match = COPY_NAME.search(path.name)
-            stray = not PROPOSAL_NAME.match(path.name) and not path.name.startswith(("~$", ".~lock"))
+            # Not Excel's owner file (~$), nor a hidden one: LibreOffice's lock, Relance's own temporary
+            stray = not PROPOSAL_NAME.match(path.name) and not path.name.startswith(("~", "."))
             if match and stray and path.suffix.lower() == ".xlsx" and path.is_file():
                 found.append((path, self.output / f"proposition_{match.group(1)}{match.group(2) or ''}.xlsx"))
         return found

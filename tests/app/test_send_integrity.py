@@ -161,6 +161,7 @@ def test_a_proposal_validated_under_another_name_is_said_and_a_backup_copy_is_no
     original = output / "proposition_2026-11-23.xlsx"
     copy = output / "proposition_2026-11-23 - Copie.xlsx"
     shutil.copy(original, copy)
+    (output / ".proposition_2026-11-23.en-cours.xlsx").write_bytes(b"")  # left by a crash: not a copy
     os.utime(original, (time.time() - 60, time.time() - 60))  # the copy was saved after the original
     status = run(office, "etat")[1]
     assert "Fichier output/proposition_2026-11-23 - Copie.xlsx : une copie de proposition" in status
