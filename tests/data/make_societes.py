@@ -78,15 +78,20 @@ WRONG_QUOTES = [
 def quotes() -> None:
     """The quote files (written apart: the others stay byte for byte as committed)."""
     (HERE / "devis_societes_erreurs.csv").write_bytes(("\r\n".join(WRONG_QUOTES) + "\r\n").encode("utf-8"))
+    _workbook("Devis", QUOTES, HERE / "devis_societes.xlsx")
+
+
+def _workbook(title: str, rows: list, path: Path) -> None:
+    """One sheet of `rows`, its 4th and 5th columns shown as dates, as the software's export."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "Devis"
-    for row in QUOTES:
+    sheet.title = title
+    for row in rows:
         sheet.append(row)
     for cells in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
         for cell in cells:
             cell.number_format = "DD/MM/YYYY"
-    book.save(HERE / "devis_societes.xlsx")
+    book.save(path)
 
 
 def main() -> None:
@@ -94,15 +99,7 @@ def main() -> None:
     (HERE / "clients_societes.csv").write_bytes(("\r\n".join(CLIENTS) + "\r\n").encode("utf-8"))
     (HERE / "reglements_societes.csv").write_bytes(("\r\n".join(PAYMENTS) + "\r\n").encode("utf-8"))
     (HERE / "factures_societes_erreurs.csv").write_bytes(("\r\n".join(WRONG) + "\r\n").encode("utf-8"))
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Factures"
-    for row in INVOICES:
-        sheet.append(row)
-    for cells in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
-        for cell in cells:
-            cell.number_format = "DD/MM/YYYY"
-    book.save(HERE / "factures_societes.xlsx")
+    _workbook("Factures", INVOICES, HERE / "factures_societes.xlsx")
     quotes()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
@@ -115,6 +116,14 @@ def pdf_words(path: Path) -> list[tuple[str, float, float, int]]:
         if found:
             words.append((found.group(3), float(found.group(1)), float(found.group(2)), page))
     return words
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the shipped templates, in a folder named as the user's."""
+    target = tmp_path / "templates_word"
+    shutil.copytree(TEMPLATES, target)
+    return target
 
 
 def render(template: str, item: Reminder, folder: Path, name: str, letter_date: date = TODAY) -> Path:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import docx
-import pytest
 
 from letters.templates import check_templates, email_template_path, template_path
 from models.settings import DEFAULT_LEVELS, Level
-from tests.letters.conftest import TEMPLATES
 
 FERME = DEFAULT_LEVELS[1]
 ALL_FIELDS = (
@@ -20,14 +17,6 @@ ALL_FIELDS = (
     "mention_penalites, formule_appel, historique, relances_precedentes, copie_postale, courrier_suit, "
     "qr_paiement, lien_paiement, logo"
 )
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the shipped templates, in a folder named as the user's."""
-    target = tmp_path / "templates_word"
-    shutil.copytree(TEMPLATES, target)
-    return target
 
 
 def word(path: Path, *paragraphs: str) -> None:

@@ -253,13 +253,6 @@ def test_the_email_names_the_qr_code_of_the_attached_letter_and_the_link():
 # --- the logo, checked before sending -------------------------------------------------------------------
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "templates_word"
-    shutil.copytree(TEMPLATES, target)
-    return target
-
-
 def test_a_logo_that_is_not_an_image_is_one_problem_before_sending(folder):
     (folder / "logo.png").write_text("mon logo", encoding="utf-8")
     problems = check_templates(folder, DEFAULT_LEVELS)

@@ -3,13 +3,10 @@ courteous letter (no amount due, no deadline, no penalty, no QR code) with a tri
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import docx
-import pytest
 
 from letters.quote_templates import check_quote_templates
 from letters.templates import check_templates, render_email, render_letter
@@ -23,13 +20,6 @@ QUOTE_FIELDS = (
     "societe, client, formule_appel, devis, objet, relance_numero, nb_relances, date_derniere_relance, "
     "message, date_lettre, lieu, date_reference, canal, copie_postale, logo"
 )
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "templates_word"
-    shutil.copytree(TEMPLATES, target)
-    return target
 
 
 def follow_up(count: int = 0, message: str = "", channel: str = "email") -> QuoteReminder:
